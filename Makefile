@@ -1,0 +1,43 @@
+# ocr-client: `make demo` and `make test` each set everything up (venv, pip, npm) and then run.
+# Set-up steps are stamped on their inputs, so a second run does nothing until those change.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+PIP_FLAGS ?= --quiet --disable-pip-version-check
+
+.PHONY: setup demo test test-fast lint gas-snapshot clean
+
+setup: $(STAMPS)/python $(STAMPS)/node
+
+$(STAMPS)/python: pyproject.toml constraints.txt
+	@mkdir -p $(STAMPS)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ocr-client needs Python >= 3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev]'
+	@touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+demo: setup
+	$(BIN)/ocr demo --nodes 7 --faulty 2 --rounds 4
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check ocr_client tests scripts benchmarks
+	$(BIN)/mypy
+
+gas-snapshot: setup
+	$(BIN)/python -m pytest -q tests/gas --update-gas-snapshot
+
+clean:
+	rm -rf $(STAMPS) build .pytest_cache .mypy_cache

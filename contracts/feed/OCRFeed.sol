@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+
+import {Owned} from "../access/Owned.sol";
+import {BLS12381} from "../bls/BLS12381.sol";
+import {IOCRFeed} from "../interfaces/IOCRFeed.sol";
+import {KeyStore} from "./KeyStore.sol";
+import {OCRFeedErrors} from "./OCRFeedErrors.sol";
+import {ReportLayout} from "./ReportLayout.sol";
+
+/// @title OCRFeed
+/// @notice A price feed updated by Off-Chain Reporting: n oracles agree off-chain on a report (the
+///         median of at least 2f+1 observations) and a threshold t of them sign it with BLS12-381;
+///         one transmitter submits it, and this contract checks it with one pairing.
+/// @dev Consumers read it through Chainlink's unmodified AggregatorV3Interface.
+///      Gas care in `transmit`: the hot state is one storage slot, the per-configuration data is one
+///      EXTCODECOPY from a data contract, every accepted report writes one fresh round slot, and the
+///      report is read straight from packed calldata (docs/report-format.md) with no ABI decoding.
+contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev AggregatorV3Interface version of this contract.
+    uint256 private constant VERSION = 1;
+
+    /// @dev The largest committee: observer indices are one byte and `seen` is a 256-bit bitmap.
+    uint256 private constant MAX_ORACLES = 255;
+
+    /// @dev The top two bytes of every config digest name the digest scheme (like libocr's prefix).
+    uint256 private constant CONFIG_DIGEST_PREFIX = 0x0b15;
+    uint256 private constant CONFIG_DIGEST_PREFIX_SHIFT = 240;
+    uint256 private constant CONFIG_DIGEST_PREFIX_MASK = 0xffff;
+
+    /// @dev Bits of the round in the packed epoch-and-round.
+    uint256 private constant ROUND_BITS = 8;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Everything `transmit` reads and writes besides the round record, packed in ONE slot
+    ///      (20 + 5 + 4 + 1 + 1 + 1 = 32 bytes): one cold SLOAD and one SSTORE per report.
+    struct HotVars {
+        address keyStore; // data contract with digest, bounds and group key (KeyStore layout)
+        uint40 latestEpochAndRound; // (epoch << 8) | round of the newest accepted report
+        uint32 latestRoundId; // rounds are numbered from 1 across configurations
+        uint8 n;
+        uint8 f;
+        uint8 threshold;
+    }
+
+    /// @dev One round record, one slot (24 + 4 + 4 bytes).
+    struct Transmission {
+        int192 answer;
+        uint32 startedAt; // timestamp of the median observation
+        uint32 updatedAt; // block timestamp of the transmission
+    }
+
+    HotVars internal s_hot;
+    mapping(uint32 roundId => Transmission) internal s_transmissions;
+    mapping(address transmitter => bool) internal s_isTransmitter;
+    address[] internal s_transmitters;
+    uint64 internal s_configCount;
+    uint32 internal s_latestConfigBlockNumber;
+
+    uint8 private immutable i_decimals;
+    string private s_description;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param feedDecimals Decimals of the answers (AggregatorV3Interface.decimals).
+    /// @param feedDescription Human description, e.g. "ETH / USD".
+    /// @param initialOwner Account allowed to call setConfig.
+    constructor(uint8 feedDecimals, string memory feedDescription, address initialOwner) Owned(initialOwner) {
+        i_decimals = feedDecimals;
+        s_description = feedDescription;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             CONFIGURATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IOCRFeed
+    function setConfig(
+        uint8 f,
+        uint8 threshold,
+        bytes calldata groupPublicKey_,
+        bytes[] calldata publicShares,
+        address[] calldata transmitters_,
+        int192 minAnswer,
+        int192 maxAnswer
+    ) external override onlyOwner {
+        uint256 n = transmitters_.length;
+        _checkCommittee(n, f, threshold, publicShares.length, minAnswer, maxAnswer);
+        _checkKeys(groupPublicKey_, publicShares);
+        _replaceTransmitters(transmitters_);
+
+        uint64 configCount = ++s_configCount;
+        bytes32 digest = configDigestFromConfigData(
+            block.chainid, address(this), configCount, uint8(n), f, threshold, groupPublicKey_, publicShares,
+            transmitters_, minAnswer, maxAnswer
+        );
+        address store = KeyStore.write(
+            abi.encodePacked(digest, int256(minAnswer), int256(maxAnswer), groupPublicKey_)
+        );
+        if (store == address(0)) revert KeyStoreCreationFailed();
+
+        HotVars memory hot = s_hot;
+        s_hot = HotVars({
+            keyStore: store,
+            latestEpochAndRound: 0, // a new config starts its (epoch, round) afresh
+            latestRoundId: hot.latestRoundId, // round ids keep counting across configs
+            n: uint8(n),
+            f: f,
+            threshold: threshold
+        });
+        uint32 previous = s_latestConfigBlockNumber;
+        s_latestConfigBlockNumber = uint32(block.number);
+        emit ConfigSet(
+            previous, digest, configCount, uint8(n), f, threshold, groupPublicKey_, publicShares, transmitters_,
+            minAnswer, maxAnswer
+        );
+    }
+
+    /// @notice The digest a configuration gets: binds chain, contract, counter and every field.
+    /// @dev Pure so off-chain code and tests can check their own computation against it.
+    /// @return digest keccak256 of the ABI-encoded config with the top two bytes set to the prefix.
+    function configDigestFromConfigData(
+        uint256 chainId,
+        address contractAddress,
+        uint64 configCount,
+        uint8 n,
+        uint8 f,
+        uint8 threshold,
+        bytes calldata groupPublicKey_,
+        bytes[] calldata publicShares,
+        address[] calldata transmitters_,
+        int192 minAnswer,
+        int192 maxAnswer
+    ) public pure returns (bytes32 digest) {
+        uint256 h = uint256(
+            keccak256(
+                abi.encode(
+                    chainId, contractAddress, configCount, n, f, threshold, groupPublicKey_, publicShares,
+                    transmitters_, minAnswer, maxAnswer
+                )
+            )
+        );
+        h &= ~(CONFIG_DIGEST_PREFIX_MASK << CONFIG_DIGEST_PREFIX_SHIFT);
+        digest = bytes32(h | (CONFIG_DIGEST_PREFIX << CONFIG_DIGEST_PREFIX_SHIFT));
+    }
+
+    function _checkCommittee(
+        uint256 n,
+        uint256 f,
+        uint256 threshold,
+        uint256 shares,
+        int192 minAnswer,
+        int192 maxAnswer
+    ) private pure {
+        if (n == 0 || n > MAX_ORACLES) revert InvalidCommitteeSize(n);
+        if (3 * f >= n) revert FaultToleranceTooHigh(f, n);
+        if (threshold <= f || threshold > n - f) revert InvalidThreshold(threshold, f, n);
+        if (shares != n) revert PublicSharesLengthMismatch(shares, n);
+        if (minAnswer >= maxAnswer) revert InvalidAnswerBounds(minAnswer, maxAnswer);
+    }
+
+    /// @dev The group key gets the full check (on curve, in the subgroup, not infinity) because the
+    ///      pairing trusts it; shares are only carried in the event, so they get the cheap encoding check.
+    function _checkKeys(bytes calldata groupPublicKey_, bytes[] calldata publicShares) private view {
+        if (groupPublicKey_.length != KeyStore.KEY_LENGTH) revert InvalidKeyLength(groupPublicKey_.length);
+        BLS12381.validateG2(groupPublicKey_);
+        for (uint256 i = 0; i < publicShares.length; ++i) {
+            if (publicShares[i].length != KeyStore.KEY_LENGTH) revert InvalidKeyLength(publicShares[i].length);
+            BLS12381.checkG2(publicShares[i]);
+        }
+    }
+
+    function _replaceTransmitters(address[] calldata transmitters_) private {
+        address[] storage current = s_transmitters;
+        for (uint256 i = 0; i < current.length; ++i) {
+            s_isTransmitter[current[i]] = false;
+        }
+        delete s_transmitters;
+        for (uint256 i = 0; i < transmitters_.length; ++i) {
+            address t = transmitters_[i];
+            if (t == address(0) || s_isTransmitter[t]) revert InvalidTransmitter(t);
+            s_isTransmitter[t] = true;
+            s_transmitters.push(t);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              TRANSMISSION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IOCRFeed
+    function transmit() external override {
+        HotVars memory hot = s_hot;
+        if (hot.keyStore == address(0)) revert NotConfigured();
+
+        uint256 count = ReportLayout.observationCount();
+        {
+            uint256 expected = ReportLayout.calldataLength(count);
+            if (msg.data.length != expected) revert ReportLengthMismatch(expected, msg.data.length);
+        }
+
+        bytes memory stored = KeyStore.read(hot.keyStore);
+        _checkHeader(stored, hot);
+        if (!s_isTransmitter[msg.sender]) revert UnauthorizedTransmitter(msg.sender);
+        _checkObservers(count, hot.n, hot.f);
+        int192 answer = _checkObservations(count, stored);
+        _checkSignature(count, stored);
+
+        uint32 roundId = hot.latestRoundId + 1;
+        s_transmissions[roundId] = Transmission({
+            answer: answer,
+            startedAt: ReportLayout.medianTimestamp(count),
+            updatedAt: uint32(block.timestamp)
+        });
+        hot.latestEpochAndRound = ReportLayout.epochAndRound();
+        hot.latestRoundId = roundId;
+        s_hot = hot;
+        _emitTransmission(roundId, count, answer);
+    }
+
+    /// @dev Digest and (epoch, round): the report belongs to this configuration and is newer.
+    function _checkHeader(bytes memory stored, HotVars memory hot) private pure {
+        bytes32 expected;
+        assembly ("memory-safe") {
+            expected := mload(add(stored, 0x20)) // KeyStore.DIGEST_AT
+        }
+        bytes32 actual = ReportLayout.configDigest();
+        if (actual != expected) revert ConfigDigestMismatch(expected, actual);
+        uint40 epochAndRound = ReportLayout.epochAndRound();
+        if (epochAndRound <= hot.latestEpochAndRound) {
+            revert StaleReport(
+                uint32(hot.latestEpochAndRound >> ROUND_BITS),
+                uint8(hot.latestEpochAndRound),
+                uint32(epochAndRound >> ROUND_BITS),
+                uint8(epochAndRound)
+            );
+        }
+    }
+
+    /// @dev At least 2f+1 observers, each below n, none twice.
+    function _checkObservers(uint256 count, uint256 n, uint256 f) private pure {
+        uint256 required = 2 * f + 1;
+        if (count < required) revert TooFewObservations(count, required);
+        uint256 seen;
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 observer = ReportLayout.observer(i);
+            if (observer >= n) revert ObserverOutOfRange(i, observer, n);
+            uint256 bit = 1 << observer;
+            if (seen & bit != 0) revert DuplicateObserver(i, observer);
+            seen |= bit;
+        }
+    }
+
+    /// @dev Sorted ascending, the answer is the median, the answer is within bounds.
+    function _checkObservations(uint256 count, bytes memory stored) private pure returns (int192 answer) {
+        int192 previous = ReportLayout.observation(count, 0);
+        for (uint256 i = 1; i < count; ++i) {
+            int192 current = ReportLayout.observation(count, i);
+            if (current < previous) revert ObservationsNotSorted(i);
+            previous = current;
+        }
+        answer = ReportLayout.answer();
+        int192 median = ReportLayout.observation(count, count / 2);
+        if (answer != median) revert WrongMedian(answer, median);
+        int192 minAnswer;
+        int192 maxAnswer;
+        assembly ("memory-safe") {
+            minAnswer := mload(add(stored, 0x40)) // KeyStore.MIN_ANSWER_AT
+            maxAnswer := mload(add(stored, 0x60)) // KeyStore.MAX_ANSWER_AT
+        }
+        if (answer < minAnswer || answer > maxAnswer) revert AnswerOutOfBounds(answer, minAnswer, maxAnswer);
+    }
+
+    /// @dev One pairing check of the threshold signature over (chain id, this contract, report).
+    function _checkSignature(uint256 count, bytes memory stored) private view {
+        bytes memory signature = ReportLayout.signature(count);
+        bytes memory key;
+        assembly ("memory-safe") {
+            // Reuse the stored bytes in place: the key's length word goes where maxAnswer was
+            // (already read), so no copy of the 256-byte key is made.
+            key := add(stored, 0x60)
+            mstore(key, 256) // KeyStore.KEY_LENGTH
+        }
+        if (!BLS12381.verify(signature, key, ReportLayout.signingDigest(count))) revert InvalidSignature();
+    }
+
+    function _emitTransmission(uint32 roundId, uint256 count, int192 answer) private {
+        (uint256 observersAt, uint256 timestampsAt, uint256 valuesAt, uint256 signatureAt) =
+            ReportLayout.sectionOffsets(count);
+        uint40 epochAndRound = ReportLayout.epochAndRound();
+        emit NewTransmission(
+            roundId,
+            ReportLayout.configDigest(),
+            uint32(epochAndRound >> ROUND_BITS),
+            uint8(epochAndRound),
+            answer,
+            msg.data[observersAt:timestampsAt],
+            msg.data[timestampsAt:valuesAt],
+            msg.data[valuesAt:signatureAt],
+            msg.sender
+        );
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             CONSUMER VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Decimals of every answer.
+    /// @return The number of decimals.
+    function decimals() external view override returns (uint8) {
+        return i_decimals;
+    }
+
+    /// @notice What this feed reports, e.g. "ETH / USD".
+    /// @return The description.
+    function description() external view override returns (string memory) {
+        return s_description;
+    }
+
+    /// @notice Version of this aggregator implementation.
+    /// @return The version number.
+    function version() external pure override returns (uint256) {
+        return VERSION;
+    }
+
+    /// @notice One past round.
+    /// @param roundId A round accepted earlier (1 = the first report).
+    /// @return roundId_ The round asked for.
+    /// @return answer The median answer.
+    /// @return startedAt Timestamp of the median observation.
+    /// @return updatedAt Block time of the transmission.
+    /// @return answeredInRound Equal to roundId.
+    function getRoundData(uint80 roundId)
+        external
+        view
+        override
+        returns (uint80 roundId_, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+    {
+        if (roundId == 0 || roundId > s_hot.latestRoundId) revert NoDataPresent();
+        Transmission memory t = s_transmissions[uint32(roundId)];
+        return (roundId, t.answer, t.startedAt, t.updatedAt, roundId);
+    }
+
+    /// @notice The newest round. Consumers must check `updatedAt` against their staleness limit.
+    /// @return roundId The newest round id.
+    /// @return answer The median answer.
+    /// @return startedAt Timestamp of the median observation.
+    /// @return updatedAt Block time of the transmission.
+    /// @return answeredInRound Equal to roundId.
+    function latestRoundData()
+        external
+        view
+        override
+        returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+    {
+        uint32 latest = s_hot.latestRoundId;
+        if (latest == 0) revert NoDataPresent();
+        Transmission memory t = s_transmissions[latest];
+        return (latest, t.answer, t.startedAt, t.updatedAt, latest);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             OPERATOR VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IOCRFeed
+    function latestConfigDetails() external view override returns (uint64, uint32, bytes32) {
+        HotVars memory hot = s_hot;
+        bytes32 digest = hot.keyStore == address(0) ? bytes32(0) : _storedDigest(hot.keyStore);
+        return (s_configCount, s_latestConfigBlockNumber, digest);
+    }
+
+    /// @inheritdoc IOCRFeed
+    function latestConfigDigestAndEpoch() external view override returns (bytes32, uint32, uint8) {
+        HotVars memory hot = s_hot;
+        if (hot.keyStore == address(0)) revert NotConfigured();
+        return (
+            _storedDigest(hot.keyStore),
+            uint32(hot.latestEpochAndRound >> ROUND_BITS),
+            uint8(hot.latestEpochAndRound)
+        );
+    }
+
+    /// @inheritdoc IOCRFeed
+    function committee() external view override returns (uint8, uint8, uint8) {
+        HotVars memory hot = s_hot;
+        return (hot.n, hot.f, hot.threshold);
+    }
+
+    /// @inheritdoc IOCRFeed
+    function groupPublicKey() external view override returns (bytes memory key) {
+        address store = s_hot.keyStore;
+        if (store == address(0)) revert NotConfigured();
+        bytes memory stored = KeyStore.read(store);
+        key = new bytes(KeyStore.KEY_LENGTH);
+        for (uint256 i = 0; i < KeyStore.KEY_LENGTH; ++i) {
+            key[i] = stored[KeyStore.KEY_AT + i];
+        }
+    }
+
+    /// @inheritdoc IOCRFeed
+    function transmitters() external view override returns (address[] memory) {
+        return s_transmitters;
+    }
+
+    /// @inheritdoc IOCRFeed
+    function answerBounds() external view override returns (int192 minAnswer, int192 maxAnswer) {
+        address store = s_hot.keyStore;
+        if (store == address(0)) revert NotConfigured();
+        bytes memory stored = KeyStore.read(store);
+        assembly ("memory-safe") {
+            minAnswer := mload(add(stored, 0x40))
+            maxAnswer := mload(add(stored, 0x60))
+        }
+    }
+
+    function _storedDigest(address store) private view returns (bytes32 digest) {
+        bytes memory stored = KeyStore.read(store);
+        assembly ("memory-safe") {
+            digest := mload(add(stored, 0x20))
+        }
+    }
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title ReportLayout
+/// @notice Reads a packed report straight from `transmit` calldata. Python's
+///         `ocr_client.report.layout` defines the same layout; committed JSON vectors keep them equal.
+/// @dev Calldata = selector (4) || report || signature (128). The report, with no padding anywhere:
+///      | offset     | bytes | field                                        |
+///      | 0          | 32    | config digest                                |
+///      | 32         | 4     | epoch (uint32)                               |
+///      | 36         | 1     | round (uint8)                                |
+///      | 37         | 24    | answer (int192, two's complement)            |
+///      | 61         | 1     | count k of observations                      |
+///      | 62         | k     | observer index of each observation (uint8)   |
+///      | 62+k       | 4k    | timestamp of each observation (uint32)       |
+///      | 62+5k      | 24k   | observations (int192), ascending             |
+///      | 62+29k     | 128   | signature (G1, EIP-2537), after the report   |
+///      All integers are big-endian. Offsets below include the 4-byte selector.
+library ReportLayout {
+    uint256 internal constant SELECTOR_LENGTH = 4;
+    uint256 internal constant DIGEST_AT = 4;
+    uint256 internal constant EPOCH_AT = 36;
+    uint256 internal constant ROUND_AT = 40;
+    uint256 internal constant ANSWER_AT = 41;
+    uint256 internal constant COUNT_AT = 65;
+    uint256 internal constant OBSERVERS_AT = 66;
+    /// @dev Report bytes before the per-observation sections.
+    uint256 internal constant HEADER_LENGTH = 62;
+    uint256 internal constant TIMESTAMP_LENGTH = 4;
+    uint256 internal constant OBSERVATION_LENGTH = 24;
+    /// @dev Bytes each observation adds: observer (1) + timestamp (4) + value (24).
+    uint256 internal constant BYTES_PER_OBSERVATION = 29;
+    uint256 internal constant SIGNATURE_LENGTH = 128;
+
+    /// @dev Right shifts that turn a 32-byte calldataload into the field at its start.
+    uint256 internal constant UINT32_SHIFT = 224;
+    uint256 internal constant INT192_SHIFT = 64;
+    uint256 internal constant UINT40_SHIFT = 216;
+
+    /// @notice Number of observations k (zero if the calldata is too short to hold it).
+    function observationCount() internal pure returns (uint256 k) {
+        assembly ("memory-safe") {
+            k := byte(0, calldataload(COUNT_AT))
+        }
+    }
+
+    /// @notice The exact calldata length a report with k observations has.
+    function calldataLength(uint256 k) internal pure returns (uint256) {
+        return SELECTOR_LENGTH + HEADER_LENGTH + BYTES_PER_OBSERVATION * k + SIGNATURE_LENGTH;
+    }
+
+    /// @notice The report's config digest.
+    function configDigest() internal pure returns (bytes32 digest) {
+        assembly ("memory-safe") {
+            digest := calldataload(DIGEST_AT)
+        }
+    }
+
+    /// @notice (epoch << 8) | round, as the 5 bytes at EPOCH_AT read big-endian.
+    function epochAndRound() internal pure returns (uint40 value) {
+        assembly ("memory-safe") {
+            value := shr(UINT40_SHIFT, calldataload(EPOCH_AT))
+        }
+    }
+
+    /// @notice The answer the report claims.
+    function answer() internal pure returns (int192 value) {
+        assembly ("memory-safe") {
+            value := sar(INT192_SHIFT, calldataload(ANSWER_AT))
+        }
+    }
+
+    /// @notice Observer index of observation i.
+    function observer(uint256 i) internal pure returns (uint256 index) {
+        assembly ("memory-safe") {
+            index := byte(0, calldataload(add(OBSERVERS_AT, i)))
+        }
+    }
+
+    /// @notice Value of observation i in a report with k observations.
+    function observation(uint256 k, uint256 i) internal pure returns (int192 value) {
+        assembly ("memory-safe") {
+            let at := add(add(OBSERVERS_AT, mul(k, 5)), mul(i, OBSERVATION_LENGTH))
+            value := sar(INT192_SHIFT, calldataload(at))
+        }
+    }
+
+    /// @notice Timestamp of the median observation (index k / 2).
+    function medianTimestamp(uint256 k) internal pure returns (uint32 ts) {
+        assembly ("memory-safe") {
+            let at := add(add(OBSERVERS_AT, k), mul(shr(1, k), TIMESTAMP_LENGTH))
+            ts := shr(UINT32_SHIFT, calldataload(at))
+        }
+    }
+
+    /// @notice Calldata offsets of the observer, timestamp, value and signature sections.
+    function sectionOffsets(uint256 k)
+        internal
+        pure
+        returns (uint256 observersAt, uint256 timestampsAt, uint256 valuesAt, uint256 signatureAt)
+    {
+        observersAt = OBSERVERS_AT;
+        timestampsAt = OBSERVERS_AT + k;
+        valuesAt = timestampsAt + TIMESTAMP_LENGTH * k;
+        signatureAt = valuesAt + OBSERVATION_LENGTH * k;
+    }
+
+    /// @notice The 128-byte signature copied to memory.
+    function signature(uint256 k) internal pure returns (bytes memory sig) {
+        sig = new bytes(SIGNATURE_LENGTH);
+        uint256 at = SELECTOR_LENGTH + HEADER_LENGTH + BYTES_PER_OBSERVATION * k;
+        assembly ("memory-safe") {
+            calldatacopy(add(sig, 0x20), at, SIGNATURE_LENGTH)
+        }
+    }
+
+    /// @notice keccak256(chainid (32 bytes) || this contract (20 bytes) || report): what the
+    ///         committee signs, binding the chain and contract on top of the config digest.
+    function signingDigest(uint256 k) internal view returns (bytes32 digest) {
+        uint256 reportLength = HEADER_LENGTH + BYTES_PER_OBSERVATION * k;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, chainid())
+            mstore(add(ptr, 0x20), shl(96, address()))
+            calldatacopy(add(ptr, 0x34), SELECTOR_LENGTH, reportLength)
+            digest := keccak256(ptr, add(0x34, reportLength))
+        }
+    }
+}

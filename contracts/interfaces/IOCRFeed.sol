@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IOCRFeed
+/// @notice An Off-Chain Reporting feed whose reports carry one BLS12-381 threshold signature.
+/// @dev Reputation and monitoring are computed from these two events alone.
+interface IOCRFeed {
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A new committee took over. Carries the whole committee so that off-chain tools never
+    ///      need to read storage: `n` oracles (index i has public share i and transmitter i),
+    ///      fault tolerance `f`, signing threshold, the G2 group key (EIP-2537 encoding, 256 bytes)
+    ///      and the per-oracle G2 public shares.
+    event ConfigSet(
+        uint32 previousConfigBlockNumber,
+        bytes32 configDigest,
+        uint64 configCount,
+        uint8 n,
+        uint8 f,
+        uint8 threshold,
+        bytes groupPublicKey,
+        bytes[] publicShares,
+        address[] transmitters,
+        int192 minAnswer,
+        int192 maxAnswer
+    );
+
+    /// @dev A report was accepted as round `roundId`. The per-observation fields are the report's
+    ///      own packed bytes: `observers` one byte per observation (oracle index), `observationTimestamps`
+    ///      four bytes each (uint32, big-endian, seconds), `observations` 24 bytes each (int192,
+    ///      big-endian two's complement), all in the report's (ascending value) order.
+    event NewTransmission(
+        uint80 indexed roundId,
+        bytes32 configDigest,
+        uint32 epoch,
+        uint8 round,
+        int192 answer,
+        bytes observers,
+        bytes observationTimestamps,
+        bytes observations,
+        address transmitter
+    );
+
+    /*//////////////////////////////////////////////////////////////
+                               FUNCTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Install a new committee; resets (epoch, round) and invalidates every older report.
+    /// @param f Byzantine nodes tolerated, with 3f < n.
+    /// @param threshold Partial signatures combined into a report signature, f+1 <= t <= n-f.
+    /// @param groupPublicKey The committee's G2 group key (256 bytes, EIP-2537 encoding).
+    /// @param publicShares One G2 public share per oracle, index i for oracle i.
+    /// @param transmitters One transmitting address per oracle; n is their count.
+    /// @param minAnswer Lowest answer a report may carry.
+    /// @param maxAnswer Highest answer a report may carry.
+    function setConfig(
+        uint8 f,
+        uint8 threshold,
+        bytes calldata groupPublicKey,
+        bytes[] calldata publicShares,
+        address[] calldata transmitters,
+        int192 minAnswer,
+        int192 maxAnswer
+    ) external;
+
+    /// @notice Submit a signed report. The calldata after the selector is the packed report
+    ///         followed by the 128-byte G1 signature; see docs/report-format.md.
+    function transmit() external;
+
+    /// @notice The current configuration's identity.
+    /// @return configCount How many configurations were set so far.
+    /// @return blockNumber The block in which the current one was set.
+    /// @return configDigest The digest reports must carry.
+    function latestConfigDetails() external view returns (uint64 configCount, uint32 blockNumber, bytes32 configDigest);
+
+    /// @notice The (epoch, round) of the newest accepted report under the current configuration.
+    /// @return configDigest The current configuration digest.
+    /// @return epoch The newest accepted epoch.
+    /// @return round The newest accepted round within that epoch.
+    function latestConfigDigestAndEpoch() external view returns (bytes32 configDigest, uint32 epoch, uint8 round);
+
+    /// @notice The committee parameters.
+    /// @return n Committee size.
+    /// @return f Faults tolerated.
+    /// @return threshold Signatures needed.
+    function committee() external view returns (uint8 n, uint8 f, uint8 threshold);
+
+    /// @notice The committee's G2 group key (256 bytes).
+    /// @return The key, EIP-2537 encoded.
+    function groupPublicKey() external view returns (bytes memory);
+
+    /// @notice The configured transmitters, index i for oracle i.
+    /// @return The transmitter addresses.
+    function transmitters() external view returns (address[] memory);
+
+    /// @notice The configured answer bounds.
+    /// @return minAnswer Lowest answer accepted.
+    /// @return maxAnswer Highest answer accepted.
+    function answerBounds() external view returns (int192 minAnswer, int192 maxAnswer);
+}
