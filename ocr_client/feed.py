@@ -77,7 +77,7 @@ class Feed:
     def set_config(self, owner: LocalAccount, config: OnchainConfig) -> TxReceipt:
         """Install a committee (validated here first, so a bad config fails before any gas is spent)."""
         validate_config(config)
-        data = self.contract.encode_abi("setConfig", args=list(config.setconfig_args()))
+        data = self.contract.encode_abi("setConfig", args=[config.as_tuple()])
         return send_transaction(self.w3, owner, self.address, bytes.fromhex(data[2:]))
 
     def config_details(self) -> tuple[int, int, bytes]:

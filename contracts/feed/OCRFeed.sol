@@ -86,71 +86,47 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IOCRFeed
-    function setConfig(
-        uint8 f,
-        uint8 threshold,
-        bytes calldata groupPublicKey_,
-        bytes[] calldata publicShares,
-        address[] calldata transmitters_,
-        int192 minAnswer,
-        int192 maxAnswer
-    ) external override onlyOwner {
-        uint256 n = transmitters_.length;
-        _checkCommittee(n, f, threshold, publicShares.length, minAnswer, maxAnswer);
-        _checkKeys(groupPublicKey_, publicShares);
-        _replaceTransmitters(transmitters_);
+    function setConfig(Config calldata config) external override onlyOwner {
+        uint256 n = config.transmitters.length;
+        _checkCommittee(n, config.f, config.threshold, config.publicShares.length, config.minAnswer, config.maxAnswer);
+        _checkKeys(config.groupPublicKey, config.publicShares);
+        _replaceTransmitters(config.transmitters);
 
         uint64 configCount = ++s_configCount;
-        bytes32 digest = configDigestFromConfigData(
-            block.chainid, address(this), configCount, uint8(n), f, threshold, groupPublicKey_, publicShares,
-            transmitters_, minAnswer, maxAnswer
-        );
+        bytes32 digest = configDigestFromConfigData(block.chainid, address(this), configCount, config);
         address store = KeyStore.write(
-            abi.encodePacked(digest, int256(minAnswer), int256(maxAnswer), groupPublicKey_)
+            abi.encodePacked(digest, int256(config.minAnswer), int256(config.maxAnswer), config.groupPublicKey)
         );
         if (store == address(0)) revert KeyStoreCreationFailed();
 
-        HotVars memory hot = s_hot;
         s_hot = HotVars({
             keyStore: store,
             latestEpochAndRound: 0, // a new config starts its (epoch, round) afresh
-            latestRoundId: hot.latestRoundId, // round ids keep counting across configs
+            latestRoundId: s_hot.latestRoundId, // round ids keep counting across configs
             n: uint8(n),
-            f: f,
-            threshold: threshold
+            f: config.f,
+            threshold: config.threshold
         });
         uint32 previous = s_latestConfigBlockNumber;
         s_latestConfigBlockNumber = uint32(block.number);
-        emit ConfigSet(
-            previous, digest, configCount, uint8(n), f, threshold, groupPublicKey_, publicShares, transmitters_,
-            minAnswer, maxAnswer
-        );
+        emit ConfigSet(previous, digest, configCount, uint8(n), config);
     }
 
     /// @notice The digest a configuration gets: binds chain, contract, counter and every field.
     /// @dev Pure so off-chain code and tests can check their own computation against it.
-    /// @return digest keccak256 of the ABI-encoded config with the top two bytes set to the prefix.
+    /// @param chainId The chain the feed lives on.
+    /// @param contractAddress The feed.
+    /// @param configCount The configuration's sequence number (1 for the first).
+    /// @param config The committee.
+    /// @return digest keccak256 of abi.encode(chainId, contractAddress, configCount, config) with the
+    ///         top two bytes set to the scheme prefix.
     function configDigestFromConfigData(
         uint256 chainId,
         address contractAddress,
         uint64 configCount,
-        uint8 n,
-        uint8 f,
-        uint8 threshold,
-        bytes calldata groupPublicKey_,
-        bytes[] calldata publicShares,
-        address[] calldata transmitters_,
-        int192 minAnswer,
-        int192 maxAnswer
+        Config calldata config
     ) public pure returns (bytes32 digest) {
-        uint256 h = uint256(
-            keccak256(
-                abi.encode(
-                    chainId, contractAddress, configCount, n, f, threshold, groupPublicKey_, publicShares,
-                    transmitters_, minAnswer, maxAnswer
-                )
-            )
-        );
+        uint256 h = uint256(keccak256(abi.encode(chainId, contractAddress, configCount, config)));
         h &= ~(CONFIG_DIGEST_PREFIX_MASK << CONFIG_DIGEST_PREFIX_SHIFT);
         digest = bytes32(h | (CONFIG_DIGEST_PREFIX << CONFIG_DIGEST_PREFIX_SHIFT));
     }

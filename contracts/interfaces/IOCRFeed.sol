@@ -6,25 +6,37 @@ pragma solidity ^0.8.28;
 /// @dev Reputation and monitoring are computed from these two events alone.
 interface IOCRFeed {
     /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice A committee configuration. Oracle i has public share i and transmitter i, so
+    ///         n = transmitters.length.
+    /// @param f Byzantine nodes tolerated, with 3f < n.
+    /// @param threshold Partial signatures combined into a report signature, f+1 <= t <= n-f.
+    /// @param groupPublicKey The committee's G2 group key (256 bytes, EIP-2537 encoding).
+    /// @param publicShares One G2 public share per oracle (256 bytes each).
+    /// @param transmitters One transmitting address per oracle.
+    /// @param minAnswer Lowest answer a report may carry.
+    /// @param maxAnswer Highest answer a report may carry.
+    struct Config {
+        uint8 f;
+        uint8 threshold;
+        bytes groupPublicKey;
+        bytes[] publicShares;
+        address[] transmitters;
+        int192 minAnswer;
+        int192 maxAnswer;
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
     /// @dev A new committee took over. Carries the whole committee so that off-chain tools never
-    ///      need to read storage: `n` oracles (index i has public share i and transmitter i),
-    ///      fault tolerance `f`, signing threshold, the G2 group key (EIP-2537 encoding, 256 bytes)
-    ///      and the per-oracle G2 public shares.
+    ///      need to read storage: `n` oracles and the full `config` (f, threshold, G2 group key,
+    ///      per-oracle G2 public shares, transmitters, answer bounds).
     event ConfigSet(
-        uint32 previousConfigBlockNumber,
-        bytes32 configDigest,
-        uint64 configCount,
-        uint8 n,
-        uint8 f,
-        uint8 threshold,
-        bytes groupPublicKey,
-        bytes[] publicShares,
-        address[] transmitters,
-        int192 minAnswer,
-        int192 maxAnswer
+        uint32 previousConfigBlockNumber, bytes32 configDigest, uint64 configCount, uint8 n, Config config
     );
 
     /// @dev A report was accepted as round `roundId`. The per-observation fields are the report's
@@ -48,22 +60,8 @@ interface IOCRFeed {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Install a new committee; resets (epoch, round) and invalidates every older report.
-    /// @param f Byzantine nodes tolerated, with 3f < n.
-    /// @param threshold Partial signatures combined into a report signature, f+1 <= t <= n-f.
-    /// @param groupPublicKey The committee's G2 group key (256 bytes, EIP-2537 encoding).
-    /// @param publicShares One G2 public share per oracle, index i for oracle i.
-    /// @param transmitters One transmitting address per oracle; n is their count.
-    /// @param minAnswer Lowest answer a report may carry.
-    /// @param maxAnswer Highest answer a report may carry.
-    function setConfig(
-        uint8 f,
-        uint8 threshold,
-        bytes calldata groupPublicKey,
-        bytes[] calldata publicShares,
-        address[] calldata transmitters,
-        int192 minAnswer,
-        int192 maxAnswer
-    ) external;
+    /// @param config The committee; see {Config}.
+    function setConfig(Config calldata config) external;
 
     /// @notice Submit a signed report. The calldata after the selector is the packed report
     ///         followed by the 128-byte G1 signature; see docs/report-format.md.

@@ -17,7 +17,7 @@ def deploy(w3: Web3, account: LocalAccount, contract: str | Artifact, *args: Any
     art = artifact(contract) if isinstance(contract, str) else contract
     factory = w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
     data = factory.constructor(*args).build_transaction({"from": account.address, "gas": 0})["data"]
-    receipt = send_transaction(w3, account, to=None, data=bytes.fromhex(str(data)[2:]), abi=art.abi)
+    receipt = send_transaction(w3, account, to=None, data=bytes.fromhex(str(data)[2:]))
     address = receipt["contractAddress"]
     return w3.eth.contract(address=address, abi=art.abi)
 

@@ -59,9 +59,9 @@ def call(w3: Web3, sender: str, to: str, data: bytes, block: Any = "latest") -> 
         raise ChainError(f"eth_call failed: {exc}") from None
 
 
-def estimate_gas(w3: Web3, sender: str, to: str | None, data: bytes) -> int:
+def estimate_gas(w3: Web3, sender: str, to: str | None, data: bytes, value: int = 0) -> int:
     """eth_estimateGas; a revert raises TransactionRevertedError with the decoded error."""
-    tx: dict[str, Any] = {"from": sender, "data": data}
+    tx: dict[str, Any] = {"from": sender, "data": data, "value": value}
     if to is not None:
         tx["to"] = to
     try:
@@ -77,16 +77,16 @@ def send_transaction(
     to: str | None,
     data: bytes,
     gas: int | None = None,
-    abi: list[dict[str, Any]] | None = None,
-    wait: bool = True,
+    value: int = 0,
 ) -> TxReceipt:
     """Sign and send; wait for the receipt; raise the decoded error if it reverted."""
     if gas is None:
-        gas = estimate_gas(w3, account.address, to, data) * GAS_MARGIN_NUM // GAS_MARGIN_DEN
+        gas = estimate_gas(w3, account.address, to, data, value) * GAS_MARGIN_NUM // GAS_MARGIN_DEN
     tx: dict[str, Any] = {
         "from": account.address,
         "data": data,
         "gas": gas,
+        "value": value,
         "nonce": next_nonce(w3, account.address),
         "chainId": int(w3.eth.chain_id),
         "type": 2,

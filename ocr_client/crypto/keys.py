@@ -63,7 +63,9 @@ def keygen(ikm: bytes, key_info: bytes = b"") -> int:
     if not isinstance(ikm, (bytes, bytearray)):
         raise CryptoInputError(f"IKM must be bytes, got {type(ikm).__name__}")
     if len(ikm) < MIN_IKM_SIZE:
-        raise CryptoInputError(f"IKM must be at least {MIN_IKM_SIZE} bytes of secret randomness, got {len(ikm)}")
+        raise CryptoInputError(
+            f"IKM must be at least {MIN_IKM_SIZE} bytes of secret randomness, got {len(ikm)}"
+        )
     salt = _KEYGEN_SALT
     sk = 0
     while sk == 0:

@@ -11,6 +11,7 @@ but would defeat the point of a reference.
 from __future__ import annotations
 
 import hashlib
+from typing import Any, cast
 
 from py_ecc.bls.hash_to_curve import hash_to_G1
 from py_ecc.bls.point_compression import compress_G1, compress_G2, decompress_G1, decompress_G2
@@ -18,17 +19,16 @@ from py_ecc.bls.typing import G1Compressed, G2Compressed
 from py_ecc.fields import optimized_bls12_381_FQ as FQ
 from py_ecc.fields import optimized_bls12_381_FQ2 as FQ2
 from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12
-from py_ecc.optimized_bls12_381 import (
+from py_ecc.optimized_bls12_381.optimized_curve import (
     Z1,
     Z2,
     add,
     curve_order,
-    final_exponentiate,
     is_inf,
     multiply,
     normalize,
-    pairing,
 )
+from py_ecc.optimized_bls12_381.optimized_pairing import final_exponentiate, pairing
 
 from ocr_client.crypto.backend import BackendBase
 from ocr_client.crypto.encoding import FP_BYTES, G1Affine, G2Affine, encode_g1, encode_g2
@@ -87,7 +87,8 @@ class PyEccBackend(BackendBase[_G1, _G2]):
         return acc
 
     def _hash_to_g1(self, message: bytes, dst: bytes) -> _G1:
-        result: _G1 = hash_to_G1(message, dst, hashlib.sha256)
+        # py_ecc annotates the hash argument as a hash *object* but calls it as a constructor.
+        result: _G1 = hash_to_G1(message, dst, cast(Any, hashlib.sha256))
         return result
 
     def _pairing_check(self, g1s: list[_G1], g2s: list[_G2]) -> bool:

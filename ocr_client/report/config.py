@@ -13,6 +13,8 @@ from ocr_client.errors import ConfigError
 MAX_ORACLES: Final[int] = 255
 G2_LENGTH: Final[int] = 256
 CONFIG_DIGEST_PREFIX: Final[bytes] = bytes.fromhex("0b15")
+#: ABI type of the IOCRFeed.Config struct.
+CONFIG_TUPLE_TYPE: Final[str] = "(uint8,uint8,bytes,bytes[],address[],int192,int192)"
 INT192_MIN: Final[int] = -(2**191)
 INT192_MAX: Final[int] = 2**191 - 1
 
@@ -33,8 +35,8 @@ class OnchainConfig:
     def n(self) -> int:
         return len(self.transmitters)
 
-    def setconfig_args(self) -> tuple[object, ...]:
-        """Arguments for ``OCRFeed.setConfig`` in order."""
+    def as_tuple(self) -> tuple[object, ...]:
+        """The ``IOCRFeed.Config`` struct as an ABI tuple (setConfig's argument)."""
         return (
             self.f, self.threshold, self.group_public_key, list(self.public_shares),
             [to_checksum_address(t) for t in self.transmitters], self.min_answer, self.max_answer,
@@ -76,11 +78,7 @@ def validate_config(config: OnchainConfig) -> None:
 def config_digest(chain_id: int, contract: str, config_count: int, config: OnchainConfig) -> bytes:
     """The digest OCRFeed computes: keccak of the ABI-encoded config, top two bytes = scheme prefix."""
     encoded = encode(
-        ["uint256", "address", "uint64", "uint8", "uint8", "uint8", "bytes", "bytes[]", "address[]", "int192", "int192"],
-        [
-            chain_id, to_checksum_address(contract), config_count, config.n, config.f, config.threshold,
-            config.group_public_key, list(config.public_shares),
-            [to_checksum_address(t) for t in config.transmitters], config.min_answer, config.max_answer,
-        ],
+        ["uint256", "address", "uint64", CONFIG_TUPLE_TYPE],
+        [chain_id, to_checksum_address(contract), config_count, config.as_tuple()],
     )
     return CONFIG_DIGEST_PREFIX + keccak(encoded)[2:]

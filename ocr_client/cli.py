@@ -1,0 +1,258 @@
+"""The ``ocr`` command line.
+
+Every failure we anticipate is an :class:`OCRError`; it is printed as one line on stderr with
+exit code 1 (2 for usage errors), never as a traceback. Output meant for programs is ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ocr_client.errors import OCRError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
+def _add_chain_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rpc-url", help="JSON-RPC endpoint (default: $OCR_RPC_URL, else the `ocr chain up` anvil)")
+    p.add_argument("--private-key-file", help="file with a hex secp256k1 key (default: $OCR_PRIVATE_KEY)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ocr", description="Off-Chain Reporting feeds with BLS threshold signatures.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="run n in-process oracles against a feed on a managed anvil")
+    demo.add_argument("--nodes", type=_positive, default=4, help="committee size n (<= 255)")
+    demo.add_argument("--faulty", type=_non_negative, default=None, help="lying nodes (default f)")
+    demo.add_argument("--rounds", type=_positive, default=3)
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--rpc-url", help="use this chain instead of a managed anvil")
+    demo.add_argument("--private-key-file", help="payer key when --rpc-url is given")
+    demo.add_argument("--json", action="store_true", help="print one JSON document")
+
+    chain = sub.add_parser("chain", help="a managed anvil in the background")
+    chain.add_argument("action", choices=["up", "down", "status"])
+    chain.add_argument("--json", action="store_true")
+
+    committee = sub.add_parser("committee", help="committee keys (trusted dealer)")
+    committee.add_argument("action", choices=["new"])
+    committee.add_argument("--nodes", type=_positive, required=True)
+    committee.add_argument("--f", type=_non_negative, default=None, help="faults tolerated (default (n-1)//3)")
+    committee.add_argument("--threshold", type=_positive, default=None, help="signatures needed (default f+1)")
+    committee.add_argument("--seed", type=int, default=None, help="derive keys from a seed (tests only)")
+    committee.add_argument("--out", required=True, help="folder for committee.json and oracle-<i>.json")
+    committee.add_argument("--json", action="store_true")
+
+    deploy = sub.add_parser("deploy", help="deploy an OCRFeed")
+    deploy.add_argument("--decimals", type=int, default=8)
+    deploy.add_argument("--description", default="ETH / USD")
+    _add_chain_options(deploy)
+
+    set_config = sub.add_parser("set-config", help="install a committee on a feed")
+    set_config.add_argument("--feed", required=True)
+    set_config.add_argument("--committee", required=True, help="path to committee.json")
+    set_config.add_argument("--min-answer", type=int, default=1)
+    set_config.add_argument("--max-answer", type=int, default=10**30)
+    _add_chain_options(set_config)
+
+    push = sub.add_parser("push", help="sign a value with a committee's keys and transmit it")
+    push.add_argument("--feed", required=True)
+    push.add_argument("--keys", required=True, help="folder written by `ocr committee new`")
+    push.add_argument("--value", type=float, required=True, help="price in units (scaled by decimals)")
+    _add_chain_options(push)
+
+    read = sub.add_parser("read", help="latest answer, round and staleness of a feed")
+    read.add_argument("--feed", required=True)
+    read.add_argument("--round", type=_positive, default=None, help="a past round instead of the latest")
+    _add_chain_options(read)
+    return parser
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
+    print(json.dumps(data) if getattr(args, "json", False) else human)
+
+
+def _cmd_demo(args: argparse.Namespace) -> None:
+    from ocr_client.chain.session import load_account
+    from ocr_client.committee import default_f
+    from ocr_client.demo import RoundResult, run_demo
+    from ocr_client.testing.local_feed import LocalFeed
+
+    f = default_f(args.nodes)
+    faulty = f if args.faulty is None else args.faulty
+    if faulty > args.nodes:
+        raise OCRError(f"--faulty {faulty} exceeds --nodes {args.nodes}")
+    owner = load_account(args.private_key_file, allow_dev_key=True) if args.rpc_url else None
+
+    def show(r: RoundResult) -> None:
+        if args.json:
+            return
+        ans = "-" if r.answer is None else _fmt(r.answer, 8)
+        print(f"  {r.epoch:>5} {r.round:>5}  {ans:>14}  [{_fmt(r.honest_min, 8)}, {_fmt(r.honest_max, 8)}]"
+              f"  {r.gas_used or '-':>8}  {r.status:<9} {r.error or ''} {r.tx or ''}")
+
+    with LocalFeed.start(n=args.nodes, f=f, seed=args.seed, rpc_url=args.rpc_url, owner=owner,
+                         description="DEMO / USD") as local:
+        if not args.json:
+            print(f"feed {local.address} on chain {local.chain_id}: n={local.committee.n} f={f} "
+                  f"t={local.committee.threshold}, {faulty} lying node(s)")
+            print(f"  {'epoch':>5} {'round':>5}  {'answer':>14}  honest range{'':>20}  {'gas':>8}  status")
+        result = run_demo(local, args.rounds, faulty, args.seed, on_round=show)
+    if args.json:
+        print(json.dumps(result.to_json()))
+
+
+def _fmt(value: int, decimals: int) -> str:
+    return f"{value / 10**decimals:,.{min(decimals, 4)}f}"
+
+
+def _cmd_chain(args: argparse.Namespace) -> None:
+    from ocr_client.chain.session import chain_down, chain_up, state_file
+
+    if args.action == "up":
+        state = chain_up()
+        _emit(args, state, f"anvil {state['rpc_url']} (chain {state['chain_id']}, pid {state['pid']})")
+    elif args.action == "down":
+        stopped = chain_down()
+        _emit(args, {"stopped": stopped}, "anvil stopped" if stopped else "no managed anvil was running")
+    else:
+        path = state_file()
+        state = json.loads(path.read_text()) if path.exists() else {}
+        _emit(args, state, f"anvil {state['rpc_url']} pid {state['pid']}" if state else "no managed anvil")
+
+
+def _cmd_committee(args: argparse.Namespace) -> None:
+    from ocr_client.committee import LocalCommittee
+    from ocr_client.committee_files import write_committee
+
+    committee = LocalCommittee.create(args.nodes, args.f, args.threshold, seed=args.seed)
+    path = write_committee(committee, Path(args.out))
+    _emit(args, {"committee": str(path), "n": committee.n, "f": committee.f, "threshold": committee.threshold},
+          f"wrote {path} and {committee.n} oracle secrets files: n={committee.n} f={committee.f} "
+          f"t={committee.threshold}")
+
+
+def _session_and_account(args: argparse.Namespace) -> tuple[Any, Any]:
+    from ocr_client.chain.session import load_account, open_session
+
+    session = open_session(args.rpc_url)
+    return session, load_account(args.private_key_file, allow_dev_key=session.managed)
+
+
+def _cmd_deploy(args: argparse.Namespace) -> None:
+    from ocr_client.feed import Feed
+
+    session, account = _session_and_account(args)
+    feed = Feed.deploy(session.w3, account, args.decimals, args.description)
+    _emit(args, {"feed": feed.address, "chain_id": session.info.chain_id, "owner": account.address},
+          f"deployed OCRFeed at {feed.address} on chain {session.info.chain_id}")
+
+
+def _cmd_set_config(args: argparse.Namespace) -> None:
+    from ocr_client.committee_files import read_onchain_config
+    from ocr_client.feed import Feed
+
+    config = read_onchain_config(Path(args.committee), args.min_answer, args.max_answer)
+    session, account = _session_and_account(args)
+    feed = Feed(session.w3, args.feed)
+    receipt = feed.set_config(account, config)
+    count, _, digest = feed.config_details()
+    _emit(args, {"feed": feed.address, "config_count": count, "config_digest": "0x" + digest.hex(),
+                 "tx": "0x" + bytes(receipt["transactionHash"]).hex()},
+          f"config {count} set on {feed.address}: digest 0x{digest.hex()}")
+
+
+def _cmd_push(args: argparse.Namespace) -> None:
+    from ocr_client.committee_files import read_committee
+    from ocr_client.feed import Feed
+    from ocr_client.testing.local_feed import LocalFeed
+
+    committee = read_committee(Path(args.keys))
+    session, account = _session_and_account(args)
+    feed = Feed(session.w3, args.feed)
+    local = LocalFeed(session.w3, feed, committee, account)
+    _, local.epoch, local.round = feed.latest_epoch_and_round()
+    value = round(args.value * 10 ** feed.decimals())
+    now = int(session.w3.eth.get_block("latest")["timestamp"])
+    signed = local.signed_transmit(value, timestamps=[now] * committee.n)
+    receipt = local.send(signed)
+    _emit(args, {"feed": feed.address, "answer": value, "epoch": signed.report.epoch,
+                 "round": signed.report.round, "tx": "0x" + bytes(receipt["transactionHash"]).hex(),
+                 "gas_used": int(receipt["gasUsed"])},
+          f"transmitted {args.value} (epoch {signed.report.epoch}, round {signed.report.round}), "
+          f"gas {receipt['gasUsed']}")
+
+
+def _cmd_read(args: argparse.Namespace) -> None:
+    from ocr_client.chain.session import open_session
+    from ocr_client.feed import Feed
+
+    session = open_session(args.rpc_url)
+    feed = Feed(session.w3, args.feed)
+    data = feed.latest_round() if args.round is None else feed.round(args.round)
+    decimals = feed.decimals()
+    if data is None:
+        _emit(args, {"feed": feed.address, "round_id": None, "answer": None},
+              f"{feed.address}: no data yet" if args.round is None else f"round {args.round} does not exist")
+        return
+    now = int(session.w3.eth.get_block("latest")["timestamp"])
+    age = now - data.updated_at
+    _emit(args, {"feed": feed.address, "description": feed.description(), "decimals": decimals,
+                 "round_id": data.round_id, "answer": data.answer, "started_at": data.started_at,
+                 "updated_at": data.updated_at, "age_seconds": age},
+          f"{feed.description()}: {_fmt(data.answer, decimals)} (round {data.round_id}, "
+          f"updated {age}s ago at {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(data.updated_at))} UTC)")
+
+
+COMMANDS = {
+    "demo": _cmd_demo, "chain": _cmd_chain, "committee": _cmd_committee, "deploy": _cmd_deploy,
+    "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except OCRError as exc:
+        sys.stderr.write(f"ocr {args.command}: error: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write(f"ocr {args.command}: interrupted\n")
+        return EXIT_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
