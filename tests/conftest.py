@@ -1,8 +1,6 @@
-"""Shared fixtures: one real anvil per test session, compiled contracts, funded accounts."""
+"""Shared fixtures: the ocr-client pytest plugin's session anvil, compiled contracts, funded accounts."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 from eth_account.signers.local import LocalAccount
@@ -11,19 +9,17 @@ from web3 import Web3
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.compiler import Artifact, compile_contracts
-from ocr_client.chain.rpc import connect
 
 
 @pytest.fixture(scope="session")
-def anvil() -> Iterator[Anvil]:
-    """A managed anvil (prague) for the whole session, stopped by PID even when tests fail."""
-    with Anvil() as node:
-        yield node
+def anvil(ocr_anvil: Anvil) -> Anvil:
+    """The plugin's session anvil (prague), stopped by PID even when tests fail."""
+    return ocr_anvil
 
 
 @pytest.fixture(scope="session")
-def w3(anvil: Anvil) -> Web3:
-    return connect(anvil.rpc_url)
+def w3(ocr_web3: Web3) -> Web3:
+    return ocr_web3
 
 
 @pytest.fixture(scope="session")

@@ -62,8 +62,11 @@ library BLS12381 {
     uint256 internal constant PAIRING_BASE_GAS = 37_700;
     /// @notice EIP-2537 PAIRING_CHECK price per (G1, G2) pair.
     uint256 internal constant PAIRING_PAIR_GAS = 32_600;
-    /// @notice PAIRING_CHECK price for the two pairs of a verification (102,900).
-    uint256 internal constant PAIRING_TWO_PAIRS_GAS = PAIRING_BASE_GAS + 2 * PAIRING_PAIR_GAS;
+    /// @notice PAIRING_CHECK price for the two pairs of a verification: 37,700 + 2 * 32,600.
+    /// @dev Derived prices are written as literals: the legacy code generator evaluates a constant
+    ///      expression at run time with overflow checks (~60 gas each), and inline assembly cannot
+    ///      read one. tests/contracts/test_bls12381.py checks each against its formula.
+    uint256 internal constant PAIRING_TWO_PAIRS_GAS = 102_900;
     /// @notice EIP-2537 MAP_FP_TO_G1 price.
     uint256 internal constant MAP_FP_TO_G1_GAS = 5_500;
 
@@ -122,8 +125,8 @@ library BLS12381 {
     uint256 internal constant XMD_Z_PAD_LENGTH = 64;
     /// @notice I2OSP(len_in_bytes, 2) || I2OSP(0, 1): three bytes between msg and DST_prime in b_0.
     uint256 internal constant XMD_LIB_AND_ZERO_LENGTH = 3;
-    /// @notice I2OSP(len_in_bytes, 2) || I2OSP(0, 1) as the top three bytes of a word.
-    uint256 internal constant XMD_LIB_AND_ZERO_WORD = XMD_LEN_IN_BYTES << 240;
+    /// @notice I2OSP(len_in_bytes, 2) || I2OSP(0, 1) as the top three bytes of a word (128 << 240).
+    uint256 internal constant XMD_LIB_AND_ZERO_WORD = 0x0080000000000000000000000000000000000000000000000000000000000000;
     /// @notice The 32-byte (strxor(b_0, b_(i-1)) plus 1 counter byte) head of each b_i input.
     uint256 internal constant XMD_BI_HEAD_LENGTH = 33;
 
@@ -133,10 +136,12 @@ library BLS12381 {
     uint256 internal constant REPORT_B0_INPUT_LENGTH = 157;
     /// @notice Bytes of each b_i input (i >= 1): 32 + 1 + DST_prime 58 = 91.
     uint256 internal constant REPORT_BI_INPUT_LENGTH = 91;
-    /// @notice SHA-256 price of the 157-byte b_0 input (5 words): 120.
-    uint256 internal constant REPORT_B0_SHA256_GAS = SHA256_BASE_GAS + 5 * SHA256_WORD_GAS;
-    /// @notice SHA-256 price of a 91-byte b_i input (3 words): 96.
-    uint256 internal constant REPORT_BI_SHA256_GAS = SHA256_BASE_GAS + 3 * SHA256_WORD_GAS;
+    /// @notice SHA-256 price of the 157-byte b_0 input (5 words): 60 + 12 * 5.
+    uint256 internal constant REPORT_B0_SHA256_GAS = 120;
+    /// @notice SHA-256 price of a 91-byte b_i input (3 words): 60 + 12 * 3.
+    uint256 internal constant REPORT_BI_SHA256_GAS = 96;
+    /// @notice Offset of the b_i inputs in msg_prime: 157 - 91 (they reuse its last 91 bytes).
+    uint256 internal constant REPORT_BI_OFFSET = 66;
     /// @notice msg_prime bytes 96..127 for the report DST: I2OSP(128, 2) || 0x00 || DST_prime[0..29).
     /// @dev DST_prime = REPORT_DST || I2OSP(57, 1) ("...NUL_" then 0x39).
     uint256 internal constant REPORT_XMD_WORD_0 = 0x0080004f43522d434c49454e542d56315f424c535f5349475f424c5331323338;
@@ -211,7 +216,9 @@ library BLS12381 {
     {
         _checkSignatureAndKey(signature, publicKey);
         uint256 buf = _freeMemory();
-        _hashReportTo(digest, buf, buf + PAIR_PK_OFFSET);
+        unchecked {
+            _hashReportTo(digest, buf, buf + PAIR_PK_OFFSET); // a memory pointer: cannot overflow
+        }
         return _pairingWithHash(buf, signature, publicKey);
     }
 
@@ -230,7 +237,9 @@ library BLS12381 {
     {
         _checkSignatureAndKey(signature, publicKey);
         uint256 buf = _freeMemory();
-        _hashToG1To(message, dst, buf, buf + PAIR_PK_OFFSET);
+        unchecked {
+            _hashToG1To(message, dst, buf, buf + PAIR_PK_OFFSET); // a memory pointer: cannot overflow
+        }
         return _pairingWithHash(buf, signature, publicKey);
     }
 
@@ -333,19 +342,24 @@ library BLS12381 {
     /// @param point The encoded point (length already checked).
     /// @param count Its number of field elements.
     function _checkElements(bytes memory point, uint256 count) private pure {
-        uint256 any;
-        for (uint256 i; i < count; ++i) {
-            uint256 hi;
-            uint256 lo;
-            assembly ("memory-safe") {
-                let at := add(add(point, 0x20), mul(i, FP_LENGTH))
-                hi := mload(at)
-                lo := mload(add(at, 0x20))
+        uint256 bad = count; // index of the first non-canonical element; `count` if none
+        uint256 any; // OR of all words: zero iff the point is infinity
+        assembly ("memory-safe") {
+            let at := add(point, 0x20)
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                let hi := mload(at)
+                let lo := mload(add(at, 0x20))
+                // Canonical iff hi < P_HI, or hi == P_HI and lo < P_LO; as P_HI < 2^128 this also
+                // rejects nonzero top 16 bytes.
+                if iszero(or(lt(hi, P_HI), and(eq(hi, P_HI), lt(lo, P_LO)))) {
+                    bad := i
+                    break
+                }
+                any := or(any, or(hi, lo))
+                at := add(at, FP_LENGTH)
             }
-            // hi < P_HI also rejects nonzero top 16 bytes, as P_HI < 2^128.
-            if (!(hi < P_HI || (hi == P_HI && lo < P_LO))) revert MalformedPoint(i);
-            any |= hi | lo;
         }
+        if (bad < count) revert MalformedPoint(bad);
         if (any == 0) revert InfinityPoint();
     }
 
@@ -359,7 +373,6 @@ library BLS12381 {
         view
         returns (bool ok)
     {
-        uint256 pairingGas = PAIRING_TWO_PAIRS_GAS;
         bool success;
         assembly ("memory-safe") {
             mcopy(add(buf, PAIR_PK_OFFSET), add(publicKey, 0x20), G2_POINT_LENGTH)
@@ -373,7 +386,7 @@ library BLS12381 {
             mstore(add(g, 0xa0), NEG_G2_Y_C0_LO)
             mstore(add(g, 0xc0), NEG_G2_Y_C1_HI)
             mstore(add(g, 0xe0), NEG_G2_Y_C1_LO)
-            success := staticcall(pairingGas, PAIRING_PRECOMPILE, buf, PAIRING_TWO_PAIRS_LENGTH, 0x00, 0x20)
+            success := staticcall(PAIRING_TWO_PAIRS_GAS, PAIRING_PRECOMPILE, buf, PAIRING_TWO_PAIRS_LENGTH, 0x00, 0x20)
             ok := mload(0x00)
         }
         if (!success) revert PrecompileFailed(_at(PAIRING_PRECOMPILE));
@@ -386,10 +399,10 @@ library BLS12381 {
     /// @param out Where the 128-byte point goes.
     /// @param ws Scratch memory of REPORT_TAIL_OFFSET + TAIL_POINTS_OFFSET + 256 bytes, not overlapping `out`.
     function _hashReportTo(bytes32 digest, uint256 out, uint256 ws) private view {
-        // Expression constants are not readable from assembly: take them into locals (free: PUSHes).
-        uint256 b0Gas = REPORT_B0_SHA256_GAS;
         bytes32 b0;
         bool ok;
+        uint256 bi;
+        uint256 t;
         assembly ("memory-safe") {
             // msg_prime = Z_pad(64) || digest(32) || I2OSP(128, 2) || 0x00 || DST_prime(58)
             mstore(ws, 0)
@@ -397,18 +410,13 @@ library BLS12381 {
             mstore(add(ws, 0x40), digest)
             mstore(add(ws, 0x60), REPORT_XMD_WORD_0)
             mstore(add(ws, 0x80), REPORT_XMD_WORD_1)
-            ok := staticcall(b0Gas, SHA256_PRECOMPILE, ws, REPORT_B0_INPUT_LENGTH, 0x00, 0x20)
+            ok := staticcall(REPORT_B0_SHA256_GAS, SHA256_PRECOMPILE, ws, REPORT_B0_INPUT_LENGTH, 0x00, 0x20)
             b0 := mload(0x00)
+            bi := add(ws, REPORT_BI_OFFSET)
+            t := add(ws, REPORT_TAIL_OFFSET)
         }
         if (!ok) revert PrecompileFailed(_at(SHA256_PRECOMPILE));
-        _expandTailTo(
-            b0,
-            ws + REPORT_B0_INPUT_LENGTH - REPORT_BI_INPUT_LENGTH,
-            REPORT_BI_INPUT_LENGTH,
-            REPORT_BI_SHA256_GAS,
-            ws + REPORT_TAIL_OFFSET,
-            out
-        );
+        _expandTailTo(b0, bi, REPORT_BI_INPUT_LENGTH, REPORT_BI_SHA256_GAS, t, out);
     }
 
     /// @notice hash_to_curve(message) under `dst`, written to `out`.
@@ -419,33 +427,39 @@ library BLS12381 {
     function _hashToG1To(bytes memory message, bytes memory dst, uint256 out, uint256 ws) private view {
         uint256 dstLength = dst.length;
         if (dstLength > MAX_DST_LENGTH) revert DstTooLong(dstLength);
-        // msg_prime = Z_pad || msg || I2OSP(128, 2) || I2OSP(0, 1) || DST || I2OSP(len(DST), 1)
-        uint256 b0Length = XMD_Z_PAD_LENGTH + message.length + XMD_LIB_AND_ZERO_LENGTH + dstLength + 1;
-        // b_i input = 32 bytes || i || DST_prime: the last (33 + DST_prime) bytes of msg_prime, whose
-        // head is overwritten (Z_pad is 64 bytes, so this stays inside msg_prime).
-        uint256 biLength = XMD_BI_HEAD_LENGTH + dstLength + 1;
-        uint256 b0Gas = SHA256_BASE_GAS + SHA256_WORD_GAS * ((b0Length + 31) / 32);
-        uint256 biGas = SHA256_BASE_GAS + SHA256_WORD_GAS * ((biLength + 31) / 32);
-        uint256 libAndZero = XMD_LIB_AND_ZERO_WORD;
         bytes32 b0;
         bool ok;
+        uint256 bi;
+        uint256 biLength;
+        uint256 biGas;
+        uint256 t;
         assembly ("memory-safe") {
+            // msg_prime = Z_pad || msg || I2OSP(128, 2) || I2OSP(0, 1) || DST || I2OSP(len(DST), 1)
+            let messageLength := mload(message)
+            let b0Length := add(add(XMD_Z_PAD_LENGTH, messageLength), add(XMD_LIB_AND_ZERO_LENGTH, add(dstLength, 1)))
             mstore(ws, 0)
             mstore(add(ws, 0x20), 0)
             let at := add(ws, XMD_Z_PAD_LENGTH)
-            let messageLength := mload(message)
             mcopy(at, add(message, 0x20), messageLength)
             at := add(at, messageLength)
-            mstore(at, libAndZero) // its trailing zeros are overwritten by DST_prime
+            mstore(at, XMD_LIB_AND_ZERO_WORD) // its trailing zeros are overwritten by DST_prime
             at := add(at, XMD_LIB_AND_ZERO_LENGTH)
             mcopy(at, add(dst, 0x20), dstLength)
             mstore8(add(at, dstLength), dstLength)
+            // SHA-256 price: base + per started word.
+            let b0Gas := add(SHA256_BASE_GAS, mul(SHA256_WORD_GAS, shr(5, add(b0Length, 31))))
             ok := staticcall(b0Gas, SHA256_PRECOMPILE, ws, b0Length, 0x00, 0x20)
             b0 := mload(0x00)
+            // b_i input = 32 bytes || i || DST_prime: the last (33 + DST_prime) bytes of msg_prime,
+            // whose head gets overwritten (Z_pad is 64 bytes, so this stays inside msg_prime).
+            biLength := add(XMD_BI_HEAD_LENGTH, add(dstLength, 1))
+            biGas := add(SHA256_BASE_GAS, mul(SHA256_WORD_GAS, shr(5, add(biLength, 31))))
+            bi := sub(add(ws, b0Length), biLength)
+            // The tail workspace starts after msg_prime, rounded up to a word.
+            t := add(ws, and(add(b0Length, 31), not(31)))
         }
         if (!ok) revert PrecompileFailed(_at(SHA256_PRECOMPILE));
-        // The tail workspace starts after msg_prime, rounded up to a word.
-        _expandTailTo(b0, ws + b0Length - biLength, biLength, biGas, ws + ((b0Length + 31) & ~uint256(31)), out);
+        _expandTailTo(b0, bi, biLength, biGas, t, out);
     }
 
     /// @notice The rest of hash_to_curve once b_0 is known: b_1..b_4 (uniform_bytes, 128 bytes),

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from eth_abi import decode
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 
 from ocr_client.chain.compiler import compile_contracts
 from ocr_client.errors import TransactionRevertedError
@@ -52,9 +52,10 @@ def decode_revert(data: bytes) -> tuple[str | None, tuple[Any, ...]]:
         return None, ()
     name, types = entry
     try:
-        return name, tuple(decode(types, data[4:]))
+        values = decode(types, data[4:])
     except Exception:  # undecodable arguments still tell us which error it was
         return name, ()
+    return name, tuple(to_checksum_address(v) if t == "address" else v for t, v in zip(types, values, strict=True))
 
 
 def revert_error(data: bytes, tx_hash: str | None = None) -> TransactionRevertedError:

@@ -28,7 +28,7 @@ def vector_message(vector: dict[str, Any]) -> bytes:
     if "msg" in vector:
         return str(vector["msg"]).encode()
     repeat = vector["msg_repeat"]
-    return (vector["msg_prefix"] + repeat["char"] * repeat["count"]).encode()
+    return (str(vector["msg_prefix"]) + str(repeat["char"]) * int(repeat["count"])).encode()
 
 
 @cache
