@@ -9,6 +9,7 @@ import pytest
 from bls_test_support import g1_point_outside_subgroup, group_secret
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from py_arkworks_bls12381 import G1Point, G2Point
 
 from ocr_client.constants import CURVE_ORDER, REPORT_DST
 from ocr_client.crypto import (
@@ -27,6 +28,7 @@ from ocr_client.crypto import (
     partial_sign,
     verify_partial,
 )
+from ocr_client.crypto.arkworks_backend import ArkworksBackend
 from ocr_client.errors import ConfigError, InvalidSecretKeyError, NotEnoughPartialsError, ThresholdError
 
 MESSAGE = b"report: ETH/USD 3141.59 epoch 7 round 2"
@@ -335,3 +337,53 @@ def test_property_every_t_subset_combines_to_the_group_signature(ark: BLSBackend
     expected = ark.sign(group_secret(dealing.secret_shares), MESSAGE)
     partials = [partial_sign(dealing.secret_shares[i - 1], MESSAGE, ark) for i in subset]
     assert _combine(partials, dealing, ark).signature == expected
+
+
+@pytest.fixture(scope="module")
+def dealing_7_of_12(ark: BLSBackend) -> Dealing:
+    return deal(12, 7, "bisection", ark)
+
+
+@given(bad=st.sets(st.integers(1, 12), max_size=5))
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_property_exactly_the_bad_partials_are_rejected_wherever_they_are(
+    dealing_7_of_12: Dealing, ark: BLSBackend, bad: set[int]
+) -> None:
+    partials = [
+        partial_sign(share, b"other" if share.index in bad else MESSAGE, ark)
+        for share in dealing_7_of_12.secret_shares
+    ]
+    result = _combine(partials, dealing_7_of_12, ark)
+    assert set(result.rejected_indices) == bad
+    assert result.valid == tuple(i for i in range(1, 13) if i not in bad)
+    assert ark.verify(dealing_7_of_12.group_public_key, MESSAGE, result.signature)
+
+
+def test_partial_given_as_bytearray_is_accepted(dealing_3_of_5: Dealing, ark: BLSBackend) -> None:
+    good = _partials(dealing_3_of_5, ark)
+    partials = [PartialSignature(p.index, bytearray(p.signature)) for p in good[:3]]  # type: ignore[arg-type]
+    assert _combine(partials, dealing_3_of_5, ark).signers == (1, 2, 3)
+
+
+class _CountingBackend(ArkworksBackend):
+    """arkworks, counting pairing checks, to pin down what batch verification costs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairing_checks = 0
+
+    def _pairing_check(self, g1s: list[G1Point], g2s: list[G2Point]) -> bool:
+        self.pairing_checks += 1
+        return super()._pairing_check(g1s, g2s)
+
+
+def test_all_valid_partials_cost_one_pairing_check_and_one_bad_about_2_log_n(ark: BLSBackend) -> None:
+    dealing = deal(31, 21, "bench", ark)
+    partials = _partials(dealing, ark)
+    counting = _CountingBackend()
+    _combine(partials, dealing, counting)
+    assert counting.pairing_checks == 1
+    counting.pairing_checks = 0
+    partials[17] = PartialSignature(18, partials[3].signature)
+    assert _combine(partials, dealing, counting).rejected_indices == (18,)
+    assert counting.pairing_checks <= 1 + 2 * 5

@@ -1,0 +1,62 @@
+"""Fixed transmit scenarios whose gas is deterministic: the basis of .gas-snapshot and benchmarks.
+
+Fixed means: a fresh anvil (so the feed lands at the same address), seeded committee keys,
+fixed observation values and timestamps, n observations, and round 2 (the steady state: the
+hot slot is already nonzero). Anything that changes the calldata bytes changes calldata gas, so
+nothing here may depend on the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from ocr_client.chain.anvil import Anvil
+from ocr_client.chain.rpc import connect
+from ocr_client.testing.local_feed import LocalFeed
+
+SNAPSHOT_NODES: Final[tuple[int, ...]] = (4, 10, 31)
+BASE_VALUE: Final[int] = 3000_00000000
+SEED: Final[int] = 2026
+TIMESTAMP: Final[int] = 1_750_000_000
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Steady-state transmit gas for one committee size."""
+
+    n: int
+    f: int
+    threshold: int
+    observations: int
+    calldata_bytes: int
+    gas_used: int
+
+    @property
+    def snapshot_name(self) -> str:
+        return f"OCRFeed:transmit_n{self.n}_obs{self.observations}"
+
+
+def fixed_values(n: int, round_: int) -> list[int]:
+    """n distinct, deterministic prices around BASE_VALUE (one cent apart per oracle)."""
+    return [BASE_VALUE + round_ * 1_000_000 + i * 1_000_000 for i in range(n)]
+
+
+def measure(local: LocalFeed) -> Measurement:
+    """Round 1 warms the feed up; round 2 is measured."""
+    n = local.committee.n
+    local.push(fixed_values(n, 1), timestamps=[TIMESTAMP] * n)
+    signed = local.signed_transmit(fixed_values(n, 2), timestamps=[TIMESTAMP + 1] * n)
+    receipt = local.send(signed)
+    return Measurement(n=n, f=local.committee.f, threshold=local.committee.threshold, observations=n,
+                       calldata_bytes=len(signed.calldata), gas_used=int(receipt["gasUsed"]))
+
+
+def measure_all(nodes: tuple[int, ...] = SNAPSHOT_NODES) -> list[Measurement]:
+    """One fresh anvil, feeds deployed in a fixed order, one measurement per n."""
+    results = []
+    with Anvil() as anvil:
+        w3 = connect(anvil.rpc_url)
+        for n in nodes:
+            results.append(measure(LocalFeed.deploy(w3, n=n, seed=SEED)))
+    return results
