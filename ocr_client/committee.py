@@ -28,10 +28,13 @@ def default_f(n: int) -> int:
 
 def _transmitter_key(seed: int | None, index: int) -> LocalAccount:
     if seed is None:
-        return Account.create()
+        fresh: LocalAccount = Account.create()
+        return fresh
     material = hashlib.sha256(f"ocr-client transmitter|{seed}|{index}".encode()).digest()
-    key = int.from_bytes(material, "big") % (CURVE_ORDER - 1) + 1  # any nonzero value below secp256k1's n
-    return Account.from_key(key.to_bytes(32, "big"))
+    # Reduced into [1, r) for BLS12-381's r, which is below secp256k1's order: always a valid key.
+    key = int.from_bytes(material, "big") % (CURVE_ORDER - 1) + 1
+    account: LocalAccount = Account.from_key(key.to_bytes(32, "big"))
+    return account
 
 
 @dataclass(frozen=True)

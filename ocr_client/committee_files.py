@@ -17,7 +17,7 @@ from eth_account import Account
 
 from ocr_client.committee import LocalCommittee
 from ocr_client.crypto import Committee, Dealing, SecretShare, get_backend
-from ocr_client.errors import OCRError, KeyFileError
+from ocr_client.errors import KeyFileError, OCRError
 from ocr_client.report.config import OnchainConfig
 
 COMMITTEE_KIND: Final[str] = "ocr-client/committee"

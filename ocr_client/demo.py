@@ -81,7 +81,8 @@ class DemoNode:
             reading = true_price * self.rng.uniform(low, high)
         else:
             reading = true_price * (1 + self.rng.uniform(-HONEST_NOISE, HONEST_NOISE))
-        return round(reading * 10**decimals)
+        scaled: int = round(reading * 10**decimals)
+        return scaled
 
     def approves(self, report: Report, observations: list[Observation], own: int) -> bool:
         """Rebuild the report from the signed observations; sign only an identical, plausible one."""

@@ -21,7 +21,7 @@ from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import call, send_transaction
 from ocr_client.errors import ChainError, TransactionRevertedError
 from ocr_client.report.config import OnchainConfig, validate_config
-from ocr_client.report.layout import TRANSMIT_SELECTOR, decode_event_observations, Observation
+from ocr_client.report.layout import TRANSMIT_SELECTOR, Observation, decode_event_observations
 
 FEED_CONTRACT = "OCRFeed"
 
@@ -164,4 +164,4 @@ def _decode_transmission(event: Any) -> Transmission:
     )
 
 
-__all__ = ["Feed", "RoundData", "Transmission", "TransactionRevertedError"]
+__all__ = ["Feed", "RoundData", "TransactionRevertedError", "Transmission"]

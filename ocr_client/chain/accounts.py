@@ -15,4 +15,5 @@ Account.enable_unaudited_hdwallet_features()
 @lru_cache(maxsize=64)
 def dev_account(index: int) -> LocalAccount:
     """Account ``index`` of anvil's default mnemonic: funded on a managed anvil, worthless anywhere else."""
-    return Account.from_mnemonic(DEFAULT_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    account: LocalAccount = Account.from_mnemonic(DEFAULT_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return account

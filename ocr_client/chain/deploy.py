@@ -19,7 +19,9 @@ def deploy(w3: Web3, account: LocalAccount, contract: str | Artifact, *args: Any
     data = factory.constructor(*args).build_transaction({"from": account.address, "gas": 0})["data"]
     receipt = send_transaction(w3, account, to=None, data=bytes.fromhex(str(data)[2:]))
     address = receipt["contractAddress"]
-    return w3.eth.contract(address=address, abi=art.abi)
+    instance = w3.eth.contract(address=address, abi=art.abi)
+    assert isinstance(instance, Contract)  # an address was given, so web3 returns an instance
+    return instance
 
 
 def at(w3: Web3, name: str, address: str) -> Contract:

@@ -93,7 +93,8 @@ def load_account(private_key_file: str | None, allow_dev_key: bool) -> LocalAcco
         raise KeyFileError(
             f"{source} is not a secp256k1 private key (expected 32 bytes of hex; is it a keystore or a BLS share?)"
         )
-    return Account.from_key(bytes.fromhex(text))
+    account: LocalAccount = Account.from_key(bytes.fromhex(text))
+    return account
 
 
 def chain_up() -> dict[str, object]:
@@ -103,7 +104,7 @@ def chain_up() -> dict[str, object]:
     anvil = Anvil()
     anvil.start()
     assert anvil.process is not None  # start() returned, so the process is running
-    state = {"pid": anvil.pid, "rpc_url": anvil.rpc_url, "chain_id": anvil.chain_id, "hardfork": anvil.hardfork}
+    state: dict[str, object] = {"pid": anvil.pid, "rpc_url": anvil.rpc_url, "chain_id": anvil.chain_id, "hardfork": anvil.hardfork}
     path = state_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -53,7 +53,7 @@ def _raise_decoded(exc: BaseException) -> None:
 def call(w3: Web3, sender: str, to: str, data: bytes, block: Any = "latest") -> bytes:
     """eth_call; a revert raises TransactionRevertedError with the decoded error."""
     try:
-        return bytes(w3.eth.call({"from": sender, "to": to, "data": data}, block))  # type: ignore[typeddict-item]
+        return bytes(w3.eth.call({"from": sender, "to": to, "data": data}, block))
     except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
         _raise_decoded(exc)
         raise ChainError(f"eth_call failed: {exc}") from None
@@ -109,7 +109,7 @@ def send_transaction(
 
 def _mined_revert(w3: Web3, tx: dict[str, Any], receipt: TxReceipt) -> Exception:
     """Replay a reverted transaction at its block to recover the revert data."""
-    replay = {k: tx[k] for k in ("from", "data", "gas") if k in tx}
+    replay: dict[str, Any] = {k: tx[k] for k in ("from", "data", "gas") if k in tx}
     if "to" in tx:
         replay["to"] = tx["to"]
     tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()

@@ -23,7 +23,13 @@ from ocr_client.chain.transactions import send_transaction
 from ocr_client.committee import LocalCommittee
 from ocr_client.crypto.threshold import CombinedSignature
 from ocr_client.feed import Feed
-from ocr_client.report.layout import Observation, Report, encode_report, encode_transmit_calldata, signing_digest
+from ocr_client.report.layout import (
+    Observation,
+    Report,
+    encode_report,
+    encode_transmit_calldata,
+    signing_digest,
+)
 from ocr_client.report.median import build_report
 
 DEFAULT_MIN_ANSWER: Final[int] = 1
@@ -167,7 +173,7 @@ class LocalFeed:
         self,
         values: int | Sequence[int],
         epoch: int | None = None,
-        round: int | None = None,  # noqa: A002 - the protocol's word
+        round: int | None = None,
         timestamps: Sequence[int] | None = None,
         observers: Sequence[int] | None = None,
         signers: Sequence[int] | None = None,
