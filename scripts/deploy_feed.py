@@ -35,7 +35,7 @@ def main() -> None:
     print(deploy_and_push(LocalFeed.deploy(w3, n=4, owner=owner), 3000.5))
 
 
-def cli() -> None:
+def run_from_command_line() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rpc-url")
     parser.add_argument("--private-key-file")
@@ -48,4 +48,4 @@ def cli() -> None:
 
 
 if __name__ == "__main__":
-    cli()
+    run_from_command_line()

@@ -52,7 +52,9 @@ function within(file, roots) {
 }
 
 function makeImportCallback(opts) {
-  const roots = [opts.basePath || process.cwd(), ...opts.includePaths].map((p) => path.resolve(p));
+  // Like native solc: the base path and include paths first; the working directory last, so
+  // callers that pass a narrower base path (ape passes its own) still find node_modules.
+  const roots = [opts.basePath || process.cwd(), ...opts.includePaths, process.cwd()].map((p) => path.resolve(p));
   const allowed = [...roots, ...opts.allowPaths.map((p) => path.resolve(p))];
   return (importPath) => {
     const candidates = path.isAbsolute(importPath) ? [importPath] : roots.map((r) => path.join(r, importPath));
