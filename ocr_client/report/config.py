@@ -9,14 +9,13 @@ from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
 from ocr_client.errors import ConfigError
+from ocr_client.report.layout import INT192_MAX, INT192_MIN
 
 MAX_ORACLES: Final[int] = 255
 G2_LENGTH: Final[int] = 256
 CONFIG_DIGEST_PREFIX: Final[bytes] = bytes.fromhex("0b15")
 #: ABI type of the IOCRFeed.Config struct.
 CONFIG_TUPLE_TYPE: Final[str] = "(uint8,uint8,bytes,bytes[],address[],int192,int192)"
-INT192_MIN: Final[int] = -(2**191)
-INT192_MAX: Final[int] = 2**191 - 1
 
 
 @dataclass(frozen=True)
