@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections.abc import Sequence
@@ -148,7 +149,10 @@ def _cmd_chain(args: argparse.Namespace) -> None:
         _emit(args, {"stopped": stopped}, "anvil stopped" if stopped else "no managed anvil was running")
     else:
         path = state_file()
-        state = json.loads(path.read_text()) if path.exists() else {}
+        try:
+            state = json.loads(path.read_text()) if path.exists() else {}
+        except ValueError:
+            raise OCRError(f"{path} is corrupted; run `ocr chain down` to clear it") from None
         _emit(args, state, f"anvil {state['rpc_url']} pid {state['pid']}" if state else "no managed anvil")
 
 
@@ -198,6 +202,8 @@ def _cmd_push(args: argparse.Namespace) -> None:
     from ocr_client.feed import Feed
     from ocr_client.testing.local_feed import LocalFeed
 
+    if not math.isfinite(args.value):
+        raise OCRError(f"--value must be a finite number, got {args.value}")
     committee = read_committee(Path(args.keys))
     session, account = _session_and_account(args)
     feed = Feed(session.w3, args.feed)

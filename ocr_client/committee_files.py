@@ -51,6 +51,8 @@ def _read(path: Path, kind: str) -> dict[str, Any]:
 
 def write_committee(committee: LocalCommittee, out_dir: Path) -> Path:
     """Write committee.json and oracle-<i>.json files; refuse to overwrite an existing committee."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise KeyFileError(f"{out_dir} exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     public = out_dir / "committee.json"
     if public.exists():

@@ -61,6 +61,8 @@ class Feed:
 
     def __init__(self, w3: Web3, address: str) -> None:
         self.w3 = w3
+        if not Web3.is_address(address):
+            raise ChainError(f"{address!r} is not an Ethereum address")
         self.address = Web3.to_checksum_address(address)
         self.contract: Contract = w3.eth.contract(address=self.address, abi=artifact(FEED_CONTRACT).abi)
         if not w3.eth.get_code(self.address):
@@ -90,7 +92,9 @@ class Feed:
 
     def latest_epoch_and_round(self) -> tuple[bytes, int, int]:
         """(config digest, epoch, round) of the newest accepted report in this configuration."""
-        digest, epoch, round_ = self.contract.functions.latestConfigDigestAndEpoch().call()
+        data = bytes.fromhex(self.contract.functions.latestConfigDigestAndEpoch()._encode_transaction_data()[2:])
+        raw = call(self.w3, self.address, self.address, data)  # a revert (NotConfigured) raises decoded
+        digest, epoch, round_ = self.w3.codec.decode(["bytes32", "uint32", "uint8"], raw)
         return bytes(digest), int(epoch), int(round_)
 
     def committee(self) -> tuple[int, int, int]:

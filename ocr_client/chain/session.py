@@ -19,6 +19,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
+from ocr_client import paths
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import ChainInfo, connect, preflight, rpc_url_from_env
@@ -120,7 +121,9 @@ def chain_down() -> bool:
     if not path.exists():
         return False
     try:
-        pid = int(json.loads(path.read_text())["pid"])
+        state = json.loads(path.read_text())
+        pid = int(state["pid"])
+        port = str(state.get("rpc_url", "")).rsplit(":", 1)[-1]
     except (ValueError, KeyError, TypeError):
         path.unlink()
         return False
@@ -137,6 +140,9 @@ def chain_down() -> bool:
     except PermissionError as exc:
         raise AnvilError(f"cannot stop anvil pid {pid}: {exc}") from None
     path.unlink(missing_ok=True)
+    log = paths.build_dir() / f"anvil-{port}.log" if port else None
+    if log is not None:
+        log.unlink(missing_ok=True)
     return stopped
 
 

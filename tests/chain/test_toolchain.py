@@ -4,6 +4,7 @@ deployable code under EIP-170, and managed anvils that run Prague and leave no p
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -230,7 +231,7 @@ def test_preflight_refuses_a_chain_without_eip2537_and_names_its_chain_id() -> N
 
 
 def test_connect_to_a_port_where_nothing_listens_raises_rpc_unreachable() -> None:
-    with pytest.raises(RPCUnreachableError, match="127.0.0.1:9"):
+    with pytest.raises(RPCUnreachableError, match=re.escape("http://127.0.0.1:9")):
         connect("http://127.0.0.1:9", timeout=2)
 
 
