@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.compiler import compile_contracts
 from ocr_client.chain.rpc import G1ADD_ADDRESS, connect, preflight
 from ocr_client.errors import MissingPrecompileError, RPCUnreachableError
+from tests.support.processes import pid_gone
 
 APE_CONFIG = paths.project_root() / "ape-config.yaml"
 
@@ -76,19 +76,6 @@ def parse_simple_yaml(text: str) -> dict[str, Any]:
             container[key.strip()] = child
             stack.append([indent, child, container, key.strip()])
     return root
-
-
-def _pid_gone(pid: int, within: float = 1.0) -> bool:
-    """True once ``pid`` no longer exists (a zombie may linger briefly, so poll)."""
-    deadline = time.monotonic() + within
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -191,7 +178,7 @@ def test_managed_anvil_listens_on_loopback_runs_prague_and_is_gone_after_stop() 
         assert out == b"\x00" * 128, "G1ADD (EIP-2537) missing: the managed anvil is not on prague"
         assert preflight(w3).chain_id == node.chain_id
     assert node.process is None
-    assert _pid_gone(pid), f"anvil pid {pid} still exists after the with block"
+    assert pid_gone(pid, within=1.0), f"anvil pid {pid} still exists after the with block"
 
 
 def test_managed_anvil_is_stopped_when_the_with_body_raises() -> None:
@@ -203,18 +190,18 @@ def test_managed_anvil_is_stopped_when_the_with_body_raises() -> None:
         pid = node.pid
         raise Boom
     assert pid is not None
-    assert _pid_gone(pid), f"anvil pid {pid} survived an exception inside `with`"
+    assert pid_gone(pid, within=1.0), f"anvil pid {pid} survived an exception inside `with`"
 
 
 def test_anvil_stop_is_idempotent_and_kills_the_process_by_pid() -> None:
     node = Anvil().start()
     try:
         pid = node.pid
-        assert pid is not None and not _pid_gone(pid, within=0)
+        assert pid is not None and not pid_gone(pid, within=0)
     finally:
         node.stop()
     node.stop()
-    assert _pid_gone(pid)
+    assert pid_gone(pid, within=1.0)
 
 
 # --- preflight ---------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from ocr_client import paths
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.cli import main
+from tests.support.processes import pid_gone
 
 OCR = Path(sys.executable).with_name("ocr")
 DEMO_KEYS = {"chain_id", "feed", "n", "f", "threshold", "faulty", "mode", "seed", "decimals", "rounds"}
@@ -87,18 +87,6 @@ def assert_one_line_error(result: Result, code: int = 1, *needles: str) -> str:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
-
-
-def pid_gone(pid: int, within: float = 2.0) -> bool:
-    deadline = time.monotonic() + within
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
 
 
 @pytest.fixture(autouse=True)
