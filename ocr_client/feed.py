@@ -92,9 +92,7 @@ class Feed:
 
     def latest_epoch_and_round(self) -> tuple[bytes, int, int]:
         """(config digest, epoch, round) of the newest accepted report in this configuration."""
-        data = bytes.fromhex(self.contract.functions.latestConfigDigestAndEpoch()._encode_transaction_data()[2:])
-        raw = call(self.w3, self.address, self.address, data)  # a revert (NotConfigured) raises decoded
-        digest, epoch, round_ = self.w3.codec.decode(["bytes32", "uint32", "uint8"], raw)
+        digest, epoch, round_ = self._view("latestConfigDigestAndEpoch")
         return bytes(digest), int(epoch), int(round_)
 
     def committee(self) -> tuple[int, int, int]:
@@ -123,32 +121,30 @@ class Feed:
 
     def latest_round(self) -> RoundData | None:
         """The newest round, or None before the first report (the contract reverts NoDataPresent)."""
+        return self._round_or_none("latestRoundData")
+
+    def round(self, round_id: int) -> RoundData | None:
+        """A past round, or None if it does not exist (NoDataPresent)."""
+        return self._round_or_none("getRoundData", round_id)
+
+    def _round_or_none(self, function: str, *args: Any) -> RoundData | None:
         try:
-            return RoundData(*(int(v) for v in self.contract.functions.latestRoundData().call()))
-        except Exception as exc:  # web3 raises ContractCustomError; decode to be sure which
-            if _is_no_data(exc):
+            return RoundData(*(int(v) for v in self._view(function, *args)))
+        except TransactionRevertedError as exc:
+            if exc.error_name == "NoDataPresent":
                 return None
             raise
 
-    def round(self, round_id: int) -> RoundData | None:
-        try:
-            return RoundData(*(int(v) for v in self.contract.functions.getRoundData(round_id).call()))
-        except Exception as exc:
-            if _is_no_data(exc):
-                return None
-            raise
+    def _view(self, function: str, *args: Any) -> tuple[Any, ...]:
+        """eth_call a view through :func:`call`, so a revert raises with the decoded custom error."""
+        fn = self.contract.get_function_by_name(function)(*args)
+        raw = call(self.w3, self.address, self.address, bytes.fromhex(fn._encode_transaction_data()[2:]))
+        return tuple(self.w3.codec.decode([o["type"] for o in fn.abi["outputs"]], raw))
 
     def transmissions(self, from_block: int = 0, to_block: int | str = "latest") -> list[Transmission]:
         """Every NewTransmission in the block range, decoded."""
         events = self.contract.events.NewTransmission().get_logs(from_block=from_block, to_block=to_block)
         return [_decode_transmission(e) for e in events]
-
-
-def _is_no_data(exc: Exception) -> bool:
-    from ocr_client.chain.revert import decode_revert, revert_data_from_exception
-
-    data = revert_data_from_exception(exc)
-    return data is not None and decode_revert(data)[0] == "NoDataPresent"
 
 
 def _decode_transmission(event: Any) -> Transmission:
