@@ -21,7 +21,7 @@ from typing import Final, Protocol
 from eth_account.signers.local import LocalAccount
 
 from ocr_client.errors import NotEnoughPartialsError, TransactionRevertedError
-from ocr_client.report.layout import Observation, Report, encode_report
+from ocr_client.report.layout import Observation, Report
 from ocr_client.report.median import build_report
 from ocr_client.testing.local_feed import LocalFeed
 
@@ -89,7 +89,7 @@ class DemoNode:
         if self.faulty:
             return False
         rebuilt = build_report(report.config_digest, report.epoch, report.round, observations)
-        if encode_report(rebuilt) != encode_report(report):
+        if rebuilt != report:  # same fields, so the same bytes to sign
             return False
         return abs(report.answer - own) <= TOLERANCE * abs(own)
 
@@ -135,8 +135,8 @@ class SimpleRoundDriver:
             combined = self.local.committee.combine(partials, digest)
         except NotEnoughPartialsError:
             return RoundResult(**base, answer=None, tx=None, gas_used=None, status="no-report", error=None)
-        signers = tuple(i - 1 for i in combined.signers)  # share index = oracle index + 1
-        signed = self.local.assemble(report, combined, self._transmitter(round_, signers))
+        signed = self.local.assemble(report, combined)
+        signed = self.local.with_sender(signed, self._transmitter(round_, signed.signers))
         try:
             receipt = self.local.send(signed)
         except TransactionRevertedError as exc:
