@@ -25,6 +25,10 @@ from ocr_client.errors import CompilationError, ToolchainError
 
 _WRAPPER_MARKER = "# ocr-client solc-js wrapper"
 
+#: Artifacts already parsed in this process, by cache file: sources are still hashed on every
+#: call (so an edited contract recompiles), but the artifacts JSON is parsed once.
+_loaded: dict[Path, dict[str, Artifact]] = {}
+
 
 @dataclass(frozen=True)
 class Artifact:
@@ -152,8 +156,12 @@ def compile_contracts(force: bool = False) -> dict[str, Artifact]:
     for dep in _imported_node_sources(sources):
         digest.update(dep.read_bytes())
     cache = paths.build_dir() / f"artifacts-{digest.hexdigest()[:24]}.json"
-    if cache.exists() and not force:
-        return _load_artifacts(json.loads(cache.read_text()))
+    if not force:
+        if (loaded := _loaded.get(cache)) is not None:
+            return loaded
+        if cache.exists():
+            loaded = _loaded[cache] = _load_artifacts(json.loads(cache.read_text()))
+            return loaded
     binary = solc_binary()
     try:
         output = solcx.compile_standard(
@@ -170,7 +178,8 @@ def compile_contracts(force: bool = False) -> dict[str, Artifact]:
     tmp = cache.with_suffix(".tmp")
     tmp.write_text(json.dumps(output))
     os.replace(tmp, cache)
-    return _load_artifacts(output)
+    artifacts = _loaded[cache] = _load_artifacts(output)
+    return artifacts
 
 
 def _summarise_solc_error(exc: Exception) -> str:
