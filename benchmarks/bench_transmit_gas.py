@@ -13,7 +13,7 @@ from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.rpc import connect
-from ocr_client.gas_scenarios import SEED, TIMESTAMP, fixed_values
+from ocr_client.gas_scenarios import SEED, run_scenario
 from ocr_client.testing.local_feed import LocalFeed
 
 INTRINSIC = 21_000
@@ -31,9 +31,7 @@ def main() -> None:
         harness = deploy(w3, dev_account(0), "BLS12381Harness")
         for n in (4, 10, 31):
             local = LocalFeed.deploy(w3, n=n, seed=SEED)
-            local.push(fixed_values(n, 1), timestamps=[TIMESTAMP] * n)
-            signed = local.signed_transmit(fixed_values(n, 2), timestamps=[TIMESTAMP + 1] * n)
-            gas = int(local.send(signed)["gasUsed"])
+            signed, gas = run_scenario(local)
             ok, verify = harness.functions.verifyGas(signed.signature, local.committee.group_public_key,
                                                      signed.digest).call()
             assert ok

@@ -13,7 +13,7 @@ from typing import Final
 
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
-from ocr_client.testing.local_feed import LocalFeed
+from ocr_client.testing.local_feed import LocalFeed, SignedTransmit
 
 SNAPSHOT_NODES: Final[tuple[int, ...]] = (4, 10, 31)
 BASE_VALUE: Final[int] = 3000_00000000
@@ -42,14 +42,20 @@ def fixed_values(n: int, round_: int) -> list[int]:
     return [BASE_VALUE + round_ * 1_000_000 + i * 1_000_000 for i in range(n)]
 
 
-def measure(local: LocalFeed) -> Measurement:
-    """Round 1 warms the feed up; round 2 is measured."""
+def run_scenario(local: LocalFeed) -> tuple[SignedTransmit, int]:
+    """Round 1 warms the feed up; round 2 is sent and its (signed call, gasUsed) returned."""
     n = local.committee.n
     local.push(fixed_values(n, 1), timestamps=[TIMESTAMP] * n)
     signed = local.signed_transmit(fixed_values(n, 2), timestamps=[TIMESTAMP + 1] * n)
-    receipt = local.send(signed)
+    return signed, int(local.send(signed)["gasUsed"])
+
+
+def measure(local: LocalFeed) -> Measurement:
+    """The steady-state measurement of :func:`run_scenario`."""
+    signed, gas = run_scenario(local)
+    n = local.committee.n
     return Measurement(n=n, f=local.committee.f, threshold=local.committee.threshold, observations=n,
-                       calldata_bytes=len(signed.calldata), gas_used=int(receipt["gasUsed"]))
+                       calldata_bytes=len(signed.calldata), gas_used=gas)
 
 
 def measure_all(nodes: tuple[int, ...] = SNAPSHOT_NODES) -> list[Measurement]:
