@@ -37,10 +37,6 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
     /// @dev Bits of the round in the packed epoch-and-round.
     uint256 private constant ROUND_BITS = 8;
 
-    /// @dev Calldata positions used by the assembly loops (see ReportLayout).
-    uint256 private constant OBSERVERS_AT = 66;
-    uint256 private constant OBSERVATION_LENGTH = 24;
-    uint256 private constant INT192_SHIFT = 64;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -233,52 +229,24 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
     function _checkObservers(uint256 count, uint256 n, uint256 f) private pure {
         uint256 required = 2 * f + 1;
         if (count < required) revert TooFewObservations(count, required);
-        uint256 seen;
-        uint256 duplicateEnd; // calldata position + 1 of the first repeated observer, 0 if none
-        assembly ("memory-safe") {
-            // One pass with a 256-bit bitmap. The range check is done once, after the loop, on the
-            // bitmap itself (no bit at or above n), which keeps the loop body to a few opcodes.
-            let end := add(OBSERVERS_AT, count)
-            for { let at := OBSERVERS_AT } lt(at, end) { at := add(at, 1) } {
-                let bit := shl(byte(0, calldataload(at)), 1)
-                if and(seen, bit) {
-                    duplicateEnd := add(at, 1)
-                    break
-                }
-                seen := or(seen, bit)
-            }
-        }
-        if (seen >> n != 0 || duplicateEnd != 0) _revertObserver(count, n, duplicateEnd);
+        (uint256 seen, uint256 repeatedAt) = ReportLayout.scanObservers(count);
+        if (seen >> n != 0 || repeatedAt != 0) _revertObserver(count, n, repeatedAt);
     }
 
     /// @dev Cold path: find which observer broke the rules, in position order, and say so.
-    function _revertObserver(uint256 count, uint256 n, uint256 duplicateEnd) private pure {
-        uint256 limit = duplicateEnd == 0 ? count : duplicateEnd - OBSERVERS_AT;
+    function _revertObserver(uint256 count, uint256 n, uint256 repeatedAt) private pure {
+        uint256 limit = repeatedAt == 0 ? count : repeatedAt;
         for (uint256 i = 0; i < limit; ++i) {
             uint256 observer = ReportLayout.observer(i);
             if (observer >= n) revert ObserverOutOfRange(i, observer, n);
         }
-        uint256 position = duplicateEnd - OBSERVERS_AT - 1;
-        revert DuplicateObserver(position, ReportLayout.observer(position));
+        revert DuplicateObserver(repeatedAt - 1, ReportLayout.observer(repeatedAt - 1));
     }
 
     /// @dev Sorted ascending, the answer is the median, the answer is within bounds.
     function _checkObservations(uint256 count, bytes memory stored) private pure returns (int192 answer) {
-        uint256 unsortedAt; // calldata offset of the first value below its predecessor, 0 if none
-        uint256 first = OBSERVERS_AT + 5 * count; // values follow observers (k) and timestamps (4k)
-        assembly ("memory-safe") {
-            let end := add(first, mul(count, OBSERVATION_LENGTH))
-            let previous := sar(INT192_SHIFT, calldataload(first))
-            for { let at := add(first, OBSERVATION_LENGTH) } lt(at, end) { at := add(at, OBSERVATION_LENGTH) } {
-                let current := sar(INT192_SHIFT, calldataload(at))
-                if slt(current, previous) {
-                    unsortedAt := at
-                    break
-                }
-                previous := current
-            }
-        }
-        if (unsortedAt != 0) revert ObservationsNotSorted((unsortedAt - first) / OBSERVATION_LENGTH);
+        uint256 unsortedAt = ReportLayout.firstUnsorted(count);
+        if (unsortedAt != 0) revert ObservationsNotSorted(unsortedAt);
         answer = ReportLayout.answer();
         int192 median = ReportLayout.observation(count, count / 2);
         if (answer != median) revert WrongMedian(answer, median);

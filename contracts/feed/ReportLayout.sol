@@ -85,6 +85,42 @@ library ReportLayout {
         }
     }
 
+    /// @notice One pass over the observer bytes with a 256-bit bitmap.
+    /// @dev The loop body is a few opcodes (~100 gas per observation); range checks are left to the
+    ///      caller, done once on `seen` (no bit at or above n).
+    /// @return seen Bit i is set when oracle i observed (up to the first repeat).
+    /// @return repeatedAt Position + 1 of the first observer that appears twice, 0 if none does.
+    function scanObservers(uint256 k) internal pure returns (uint256 seen, uint256 repeatedAt) {
+        assembly ("memory-safe") {
+            let end := add(OBSERVERS_AT, k)
+            for { let at := OBSERVERS_AT } lt(at, end) { at := add(at, 1) } {
+                let bit := shl(byte(0, calldataload(at)), 1)
+                if and(seen, bit) {
+                    repeatedAt := sub(add(at, 1), OBSERVERS_AT)
+                    break
+                }
+                seen := or(seen, bit)
+            }
+        }
+    }
+
+    /// @notice Position of the first observation value below its predecessor; 0 when ascending.
+    function firstUnsorted(uint256 k) internal pure returns (uint256 position) {
+        assembly ("memory-safe") {
+            let first := add(OBSERVERS_AT, mul(k, 5)) // values follow observers (k) and timestamps (4k)
+            let end := add(first, mul(k, OBSERVATION_LENGTH))
+            let previous := sar(INT192_SHIFT, calldataload(first))
+            for { let at := add(first, OBSERVATION_LENGTH) } lt(at, end) { at := add(at, OBSERVATION_LENGTH) } {
+                let current := sar(INT192_SHIFT, calldataload(at))
+                if slt(current, previous) {
+                    position := div(sub(at, first), OBSERVATION_LENGTH)
+                    break
+                }
+                previous := current
+            }
+        }
+    }
+
     /// @notice Timestamp of the median observation (index k / 2).
     function medianTimestamp(uint256 k) internal pure returns (uint32 ts) {
         assembly ("memory-safe") {
