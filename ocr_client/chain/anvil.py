@@ -43,6 +43,11 @@ def anvil_binary() -> Path:
     )
 
 
+def log_path(port: int | str) -> Path:
+    """Where the anvil listening on ``port`` writes its output (removed when it is stopped)."""
+    return paths.build_dir() / f"anvil-{port}.log"
+
+
 def free_port() -> int:
     """A port the kernel just gave us on 127.0.0.1 (it may be taken again before anvil binds)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -83,7 +88,7 @@ class Anvil:
                 *(["--block-time", str(self.block_time)] if self.block_time else []),
                 *self.extra_args,
             ]
-            log = paths.build_dir() / f"anvil-{self.port}.log"
+            log = log_path(self.port)
             with open(log, "wb") as out:
                 self.process = subprocess.Popen(
                     args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

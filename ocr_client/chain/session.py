@@ -19,9 +19,8 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from ocr_client import paths
 from ocr_client.chain.accounts import dev_account
-from ocr_client.chain.anvil import Anvil
+from ocr_client.chain.anvil import Anvil, log_path
 from ocr_client.chain.rpc import ChainInfo, connect, preflight, rpc_url_from_env
 from ocr_client.errors import AnvilError, ChainError, KeyFileError
 
@@ -140,9 +139,8 @@ def chain_down() -> bool:
     except PermissionError as exc:
         raise AnvilError(f"cannot stop anvil pid {pid}: {exc}") from None
     path.unlink(missing_ok=True)
-    log = paths.build_dir() / f"anvil-{port}.log" if port else None
-    if log is not None:
-        log.unlink(missing_ok=True)
+    if port:
+        log_path(port).unlink(missing_ok=True)
     return stopped
 
 

@@ -22,9 +22,8 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from ocr_client import paths
 from ocr_client.chain.accounts import dev_account
-from ocr_client.chain.anvil import Anvil
+from ocr_client.chain.anvil import Anvil, log_path
 from ocr_client.cli import main
 from tests.support.processes import pid_gone
 
@@ -224,11 +223,6 @@ def test_chain_workflow_deploys_configures_pushes_and_reads_back_on_a_managed_an
         assert isinstance(after["age_seconds"], int) and after["age_seconds"] >= 0
     finally:
         down = ocr_process("chain", "down", "--json")
-        # Bug (see test_chain_down_removes_the_anvil_log_it_started_with): the log file of the detached
-        # anvil stays in the repo's build folder; remove ours so the test leaves nothing behind.
-        if "rpc_url" in state:
-            port = str(state["rpc_url"]).rsplit(":", 1)[1]
-            (paths.build_dir() / f"anvil-{port}.log").unlink(missing_ok=True)
     assert down.json() == {"stopped": True}
     assert pid_gone(int(state["pid"])), "anvil survived `ocr chain down`"  # type: ignore[arg-type]
     assert not (isolated_env / "chain.json").exists()
@@ -241,7 +235,7 @@ def test_chain_down_removes_the_anvil_log_it_started_with(tmp_path: Path, monkey
     up = ocr_process("chain", "up", "--json")
     try:
         state = up.json()
-        assert (build / f"anvil-{str(state['rpc_url']).rsplit(':', 1)[1]}.log").exists()
+        assert log_path(str(state["rpc_url"]).rsplit(":", 1)[1]).exists()
     finally:
         down = ocr_process("chain", "down", "--json")
     assert down.json() == {"stopped": True}
