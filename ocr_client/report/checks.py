@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ocr_client.constants import FIELD_MODULUS
 from ocr_client.crypto.backend import BLSBackend
-from ocr_client.errors import CryptoError
+from ocr_client.crypto.encoding import FP_SIZE, decode_fp, is_infinity
+from ocr_client.errors import CryptoError, MalformedPointError
 from ocr_client.report.layout import (
     BYTES_PER_OBSERVATION,
     HEADER_LENGTH,
@@ -24,8 +24,6 @@ from ocr_client.report.layout import (
 )
 
 PAIRING_PRECOMPILE: Final[str] = "0x000000000000000000000000000000000000000f"
-FIELD_ELEMENT_LENGTH: Final[int] = 64
-FIELD_PADDING: Final[int] = 16
 
 
 @dataclass(frozen=True)
@@ -54,10 +52,11 @@ class FeedState:
 
 
 def _malformed_element(point: bytes) -> int | None:
-    """Index of the first 64-byte element with nonzero padding or a value >= p."""
-    for i in range(len(point) // FIELD_ELEMENT_LENGTH):
-        element = point[i * FIELD_ELEMENT_LENGTH : (i + 1) * FIELD_ELEMENT_LENGTH]
-        if any(element[:FIELD_PADDING]) or int.from_bytes(element, "big") >= FIELD_MODULUS:
+    """Index of the first 64-byte element with nonzero padding or a value >= p (the contract's MalformedPoint)."""
+    for i in range(len(point) // FP_SIZE):
+        try:
+            decode_fp(point[i * FP_SIZE : (i + 1) * FP_SIZE])
+        except MalformedPointError:
             return i
     return None
 
@@ -105,7 +104,7 @@ def _signature_violation(signature: bytes, raw_report: bytes, state: FeedState, 
     bad = _malformed_element(signature)
     if bad is not None:
         return Violation("MalformedPoint", (bad,))
-    if not any(signature):
+    if is_infinity(signature):
         return Violation("InfinityPoint")
     try:
         backend.validate_g1(signature)
