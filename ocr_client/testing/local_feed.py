@@ -151,8 +151,9 @@ class LocalFeed:
     def sign_report(self, report: Report, signers: Sequence[int] | None = None,
                     sender: LocalAccount | None = None) -> SignedTransmit:
         """Sign an arbitrary report (even an invalid one) with the committee, without sending it."""
-        digest = self.digest(report)
-        return self.assemble(report, self.committee.sign(digest, signers), sender)
+        raw = encode_report(report)
+        digest = signing_digest(self.chain_id, self.address, raw)
+        return self._signed(report, raw, digest, self.committee.sign(digest, signers), sender)
 
     def digest(self, report: Report) -> bytes:
         """What the committee signs for ``report`` on this feed."""
@@ -162,8 +163,12 @@ class LocalFeed:
                  sender: LocalAccount | None = None) -> SignedTransmit:
         """A SignedTransmit from a report and its already combined signature."""
         raw = encode_report(report)
+        return self._signed(report, raw, signing_digest(self.chain_id, self.address, raw), combined, sender)
+
+    def _signed(self, report: Report, raw: bytes, digest: bytes, combined: CombinedSignature,
+                sender: LocalAccount | None) -> SignedTransmit:
         return SignedTransmit(
-            report=report, report_bytes=raw, digest=signing_digest(self.chain_id, self.address, raw),
+            report=report, report_bytes=raw, digest=digest,
             signature=combined.signature, calldata=encode_transmit_calldata(raw, combined.signature),
             sender=sender or self.committee.transmitters[0],
             signers=tuple(i - 1 for i in combined.signers),
