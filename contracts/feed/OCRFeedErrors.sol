@@ -41,7 +41,7 @@ interface OCRFeedErrors {
     /// @dev No configuration has been set, so no report can be checked.
     error NotConfigured();
 
-    /// @dev The calldata is not exactly 4 + 190 + 29 * count bytes long.
+    /// @dev The calldata is not exactly 4 + 191 + 29 * count bytes long.
     error ReportLengthMismatch(uint256 expected, uint256 actual);
 
     /// @dev The report was made for another configuration (other chain, contract or committee).
@@ -50,7 +50,7 @@ interface OCRFeedErrors {
     /// @dev (epoch, round) must strictly increase within a configuration.
     error StaleReport(uint32 latestEpoch, uint8 latestRound, uint32 epoch, uint8 round);
 
-    /// @dev The sender is not one of the configured transmitters.
+    /// @dev The sender is not the transmitter configured at the calldata's transmitter index.
     error UnauthorizedTransmitter(address sender);
 
     /// @dev A report needs at least 2f+1 observations.

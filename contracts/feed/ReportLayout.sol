@@ -15,7 +15,10 @@ pragma solidity ^0.8.28;
 ///      | 62+k       | 4k    | timestamp of each observation (uint32)       |
 ///      | 62+5k      | 24k   | observations (int192), ascending             |
 ///      | 62+29k     | 128   | signature (G1, EIP-2537), after the report   |
-///      All integers are big-endian. Offsets below include the 4-byte selector.
+///      | 190+29k    | 1     | transmitter's oracle index (not signed)      |
+///      All integers are big-endian. Offsets below include the 4-byte selector. The transmitter
+///      index only says where to find the sender among the configured transmitters; a wrong one
+///      names another address and is refused, so it needs no signature.
 library ReportLayout {
     uint256 internal constant SELECTOR_LENGTH = 4;
     uint256 internal constant DIGEST_AT = 4;
@@ -31,6 +34,7 @@ library ReportLayout {
     /// @dev Bytes each observation adds: observer (1) + timestamp (4) + value (24).
     uint256 internal constant BYTES_PER_OBSERVATION = 29;
     uint256 internal constant SIGNATURE_LENGTH = 128;
+    uint256 internal constant TRANSMITTER_INDEX_LENGTH = 1;
 
     /// @dev Right shifts that turn a 32-byte calldataload into the field at its start.
     uint256 internal constant UINT32_SHIFT = 224;
@@ -46,7 +50,7 @@ library ReportLayout {
 
     /// @notice The exact calldata length a report with k observations has.
     function calldataLength(uint256 k) internal pure returns (uint256) {
-        return SELECTOR_LENGTH + HEADER_LENGTH + BYTES_PER_OBSERVATION * k + SIGNATURE_LENGTH;
+        return SELECTOR_LENGTH + HEADER_LENGTH + BYTES_PER_OBSERVATION * k + SIGNATURE_LENGTH + TRANSMITTER_INDEX_LENGTH;
     }
 
     /// @notice The report's config digest.
@@ -86,38 +90,70 @@ library ReportLayout {
     }
 
     /// @notice One pass over the observer bytes with a 256-bit bitmap.
-    /// @dev The loop body is a few opcodes (~100 gas per observation); range checks are left to the
-    ///      caller, done once on `seen` (no bit at or above n).
+    /// @dev Unrolled four observers per iteration (one calldataload for all four) with a plain loop
+    ///      for the remainder: about 35 gas per observer instead of about 100 for a simple loop.
+    ///      Range checks are left to the caller, done once on `seen` (no bit at or above n).
     /// @return seen Bit i is set when oracle i observed (up to the first repeat).
     /// @return repeatedAt Position + 1 of the first observer that appears twice, 0 if none does.
     function scanObservers(uint256 k) internal pure returns (uint256 seen, uint256 repeatedAt) {
         assembly ("memory-safe") {
+            let at := OBSERVERS_AT
             let end := add(OBSERVERS_AT, k)
-            for { let at := OBSERVERS_AT } lt(at, end) { at := add(at, 1) } {
-                let bit := shl(byte(0, calldataload(at)), 1)
-                if and(seen, bit) {
-                    repeatedAt := sub(add(at, 1), OBSERVERS_AT)
-                    break
-                }
+            let endOfQuads := add(OBSERVERS_AT, and(k, not(3)))
+            for {} lt(at, endOfQuads) { at := add(at, 4) } {
+                let word := calldataload(at)
+                let bit := shl(byte(0, word), 1)
+                if and(seen, bit) { repeatedAt := sub(add(at, 1), OBSERVERS_AT) break }
                 seen := or(seen, bit)
+                bit := shl(byte(1, word), 1)
+                if and(seen, bit) { repeatedAt := sub(add(at, 2), OBSERVERS_AT) break }
+                seen := or(seen, bit)
+                bit := shl(byte(2, word), 1)
+                if and(seen, bit) { repeatedAt := sub(add(at, 3), OBSERVERS_AT) break }
+                seen := or(seen, bit)
+                bit := shl(byte(3, word), 1)
+                if and(seen, bit) { repeatedAt := sub(add(at, 4), OBSERVERS_AT) break }
+                seen := or(seen, bit)
+            }
+            if iszero(repeatedAt) {
+                for {} lt(at, end) { at := add(at, 1) } {
+                    let bit := shl(byte(0, calldataload(at)), 1)
+                    if and(seen, bit) { repeatedAt := sub(add(at, 1), OBSERVERS_AT) break }
+                    seen := or(seen, bit)
+                }
             }
         }
     }
 
     /// @notice Position of the first observation value below its predecessor; 0 when ascending.
+    /// @dev Unrolled four values per iteration like `scanObservers`.
     function firstUnsorted(uint256 k) internal pure returns (uint256 position) {
         assembly ("memory-safe") {
             let first := add(OBSERVERS_AT, mul(k, 5)) // values follow observers (k) and timestamps (4k)
             let end := add(first, mul(k, OBSERVATION_LENGTH))
             let previous := sar(INT192_SHIFT, calldataload(first))
-            for { let at := add(first, OBSERVATION_LENGTH) } lt(at, end) { at := add(at, OBSERVATION_LENGTH) } {
-                let current := sar(INT192_SHIFT, calldataload(at))
-                if slt(current, previous) {
-                    position := div(sub(at, first), OBSERVATION_LENGTH)
-                    break
-                }
-                previous := current
+            let at := add(first, OBSERVATION_LENGTH)
+            // (k - 1) comparisons: four at a time while at least four remain.
+            let endOfQuads := add(at, mul(and(sub(k, 1), not(3)), OBSERVATION_LENGTH))
+            if iszero(k) { endOfQuads := at }
+            for {} lt(at, endOfQuads) { at := add(at, 96) } {
+                let a := sar(INT192_SHIFT, calldataload(at))
+                if slt(a, previous) { position := at break }
+                let b := sar(INT192_SHIFT, calldataload(add(at, 24)))
+                if slt(b, a) { position := add(at, 24) break }
+                let c := sar(INT192_SHIFT, calldataload(add(at, 48)))
+                if slt(c, b) { position := add(at, 48) break }
+                previous := sar(INT192_SHIFT, calldataload(add(at, 72)))
+                if slt(previous, c) { position := add(at, 72) break }
             }
+            if iszero(position) {
+                for {} lt(at, end) { at := add(at, OBSERVATION_LENGTH) } {
+                    let current := sar(INT192_SHIFT, calldataload(at))
+                    if slt(current, previous) { position := at break }
+                    previous := current
+                }
+            }
+            if position { position := div(sub(position, first), OBSERVATION_LENGTH) }
         }
     }
 
@@ -141,11 +177,22 @@ library ReportLayout {
         signatureAt = valuesAt + OBSERVATION_LENGTH * k;
     }
 
+    /// @notice The oracle index of the transmitter, the last calldata byte.
+    function transmitterIndex(uint256 k) internal pure returns (uint256 index) {
+        uint256 at = SELECTOR_LENGTH + HEADER_LENGTH + BYTES_PER_OBSERVATION * k + SIGNATURE_LENGTH;
+        assembly ("memory-safe") {
+            index := byte(0, calldataload(at))
+        }
+    }
+
     /// @notice The 128-byte signature copied to memory.
     function signature(uint256 k) internal pure returns (bytes memory sig) {
-        sig = new bytes(SIGNATURE_LENGTH);
         uint256 at = SELECTOR_LENGTH + HEADER_LENGTH + BYTES_PER_OBSERVATION * k;
         assembly ("memory-safe") {
+            // Allocated by hand: `new bytes` would zero memory that the copy overwrites anyway.
+            sig := mload(0x40)
+            mstore(sig, SIGNATURE_LENGTH)
+            mstore(0x40, add(sig, add(0x20, SIGNATURE_LENGTH)))
             calldatacopy(add(sig, 0x20), at, SIGNATURE_LENGTH)
         }
     }

@@ -63,8 +63,9 @@ interface IOCRFeed {
     /// @param config The committee; see {Config}.
     function setConfig(Config calldata config) external;
 
-    /// @notice Submit a signed report. The calldata after the selector is the packed report
-    ///         followed by the 128-byte G1 signature; see docs/report-format.md.
+    /// @notice Submit a signed report. The calldata after the selector is the packed report, the
+    ///         128-byte G1 signature and one byte naming the sender's oracle index; see
+    ///         docs/report-format.md.
     function transmit() external;
 
     /// @notice The current configuration's identity.

@@ -19,8 +19,10 @@ from ocr_client.report.layout import (
     HEADER_LENGTH,
     SIGNATURE_LENGTH,
     TRANSMIT_SELECTOR,
+    TRANSMITTER_INDEX_LENGTH,
     decode_report,
     signing_digest,
+    split_transmit_calldata,
 )
 
 PAIRING_PRECOMPILE: Final[str] = "0x000000000000000000000000000000000000000f"
@@ -48,7 +50,7 @@ class FeedState:
     group_public_key: bytes
     latest_epoch: int
     latest_round: int
-    transmitters: frozenset[str]
+    transmitters: tuple[str, ...]  # oracle order
 
 
 def _malformed_element(point: bytes) -> int | None:
@@ -66,17 +68,17 @@ def first_violation(calldata: bytes, sender: str, state: FeedState, backend: BLS
     if calldata[:4] != TRANSMIT_SELECTOR:
         return Violation("UnknownSelector")
     count = calldata[65] if len(calldata) > 65 else 0
-    expected = 4 + HEADER_LENGTH + BYTES_PER_OBSERVATION * count + SIGNATURE_LENGTH
+    expected = 4 + HEADER_LENGTH + BYTES_PER_OBSERVATION * count + SIGNATURE_LENGTH + TRANSMITTER_INDEX_LENGTH
     if len(calldata) != expected:
         return Violation("ReportLengthMismatch", (expected, len(calldata)))
-    raw_report = calldata[4:-SIGNATURE_LENGTH]
-    signature = calldata[-SIGNATURE_LENGTH:]
+    raw_report, signature, transmitter_index = split_transmit_calldata(calldata)
     report = decode_report(raw_report)
     if report.config_digest != state.config_digest:
         return Violation("ConfigDigestMismatch", (state.config_digest, report.config_digest))
     if (report.epoch, report.round) <= (state.latest_epoch, state.latest_round):
         return Violation("StaleReport", (state.latest_epoch, state.latest_round, report.epoch, report.round))
-    if sender.lower() not in state.transmitters:
+    named = state.transmitters[transmitter_index] if transmitter_index < len(state.transmitters) else None
+    if named is None or named.lower() != sender.lower():
         return Violation("UnauthorizedTransmitter", (sender,))
     required = 2 * state.f + 1
     if report.count < required:

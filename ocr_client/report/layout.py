@@ -16,7 +16,9 @@ offset     bytes    field
 62+5k      24k      observations (int192), ascending
 =========  =======  ============================================
 
-then the 128-byte G1 signature. Integers are big-endian.
+then the 128-byte G1 signature and one byte: the transmitter's oracle index (unsigned: it only
+says which configured transmitter the sender claims to be; a wrong one is refused). Integers
+are big-endian.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ TRANSMIT_SELECTOR: Final[bytes] = keccak(text="transmit()")[:4]
 HEADER_LENGTH: Final[int] = 62
 BYTES_PER_OBSERVATION: Final[int] = 29
 SIGNATURE_LENGTH: Final[int] = 128
+TRANSMITTER_INDEX_LENGTH: Final[int] = 1
 MAX_OBSERVATIONS: Final[int] = 255
 INT192_MIN: Final[int] = -(2**191)
 INT192_MAX: Final[int] = 2**191 - 1
@@ -129,22 +132,25 @@ def decode_report(data: bytes) -> Report:
     )
 
 
-def encode_transmit_calldata(report: Report | bytes, signature: bytes) -> bytes:
-    """``transmit()`` calldata: selector, packed report, 128-byte signature."""
+def encode_transmit_calldata(report: Report | bytes, signature: bytes, transmitter_index: int) -> bytes:
+    """``transmit()`` calldata: selector, packed report, 128-byte signature, transmitter index."""
     raw = report if isinstance(report, bytes) else encode_report(report)
     if len(signature) != SIGNATURE_LENGTH:
         raise ReportError(f"signature must be {SIGNATURE_LENGTH} bytes (EIP-2537 G1), got {len(signature)}")
-    return TRANSMIT_SELECTOR + raw + signature
+    if not 0 <= transmitter_index <= 255:
+        raise ReportError(f"transmitter index {transmitter_index} does not fit in one byte")
+    return TRANSMIT_SELECTOR + raw + signature + bytes([transmitter_index])
 
 
-def split_transmit_calldata(calldata: bytes) -> tuple[bytes, bytes]:
-    """(report, signature) from ``transmit()`` calldata."""
+def split_transmit_calldata(calldata: bytes) -> tuple[bytes, bytes, int]:
+    """(report, signature, transmitter index) from ``transmit()`` calldata."""
     if calldata[:4] != TRANSMIT_SELECTOR:
         raise ReportError("calldata does not start with the transmit() selector")
     body = calldata[4:]
-    if len(body) < SIGNATURE_LENGTH:
-        raise ReportError("calldata too short to hold a signature")
-    return body[:-SIGNATURE_LENGTH], body[-SIGNATURE_LENGTH:]
+    if len(body) < SIGNATURE_LENGTH + TRANSMITTER_INDEX_LENGTH:
+        raise ReportError("calldata too short to hold a signature and a transmitter index")
+    end = len(body) - TRANSMITTER_INDEX_LENGTH
+    return body[: end - SIGNATURE_LENGTH], body[end - SIGNATURE_LENGTH : end], body[end]
 
 
 def signing_digest(chain_id: int, contract: str | bytes, report: bytes) -> bytes:

@@ -41,15 +41,20 @@ FUNDING_WEI: Final[int] = 10**18
 
 @dataclass(frozen=True)
 class SignedTransmit:
-    """A signed report ready to send: ``calldata`` for transmit(), from ``sender``."""
+    """A signed report ready to send from ``sender``, who claims oracle index ``transmitter_index``."""
 
     report: Report
     report_bytes: bytes
     digest: bytes
     signature: bytes
-    calldata: bytes
     sender: LocalAccount = field(repr=False)
+    transmitter_index: int = 0
     signers: tuple[int, ...] = ()  # oracle indices whose partials were combined
+
+    @property
+    def calldata(self) -> bytes:
+        """transmit() calldata: selector, report, signature, transmitter index."""
+        return encode_transmit_calldata(self.report_bytes, self.signature, self.transmitter_index)
 
 
 class LocalFeed:
@@ -167,12 +172,19 @@ class LocalFeed:
 
     def _signed(self, report: Report, raw: bytes, digest: bytes, combined: CombinedSignature,
                 sender: LocalAccount | None) -> SignedTransmit:
+        account = sender or self.committee.transmitters[0]
         return SignedTransmit(
-            report=report, report_bytes=raw, digest=digest,
-            signature=combined.signature, calldata=encode_transmit_calldata(raw, combined.signature),
-            sender=sender or self.committee.transmitters[0],
+            report=report, report_bytes=raw, digest=digest, signature=combined.signature,
+            sender=account, transmitter_index=self.transmitter_index(account.address),
             signers=tuple(i - 1 for i in combined.signers),
         )
+
+    def transmitter_index(self, address: str) -> int:
+        """The oracle index whose transmitter is ``address``; 0 for strangers (the contract refuses them)."""
+        for i, account in enumerate(self.committee.transmitters):
+            if account.address.lower() == address.lower():
+                return i
+        return 0
 
     def signed_transmit(
         self,
@@ -211,5 +223,5 @@ class LocalFeed:
         send_transaction(self.w3, self.owner, Web3.to_checksum_address(address), b"", value=FUNDING_WEI)
 
     def with_sender(self, signed: SignedTransmit, sender: LocalAccount) -> SignedTransmit:
-        """The same signed call from another account (to test transmitter authorisation)."""
-        return replace(signed, sender=sender)
+        """The same signed call from another account, claiming that account's oracle index."""
+        return replace(signed, sender=sender, transmitter_index=self.transmitter_index(sender.address))

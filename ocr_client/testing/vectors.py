@@ -22,6 +22,8 @@ CHAIN_ID: Final[int] = 31337
 FEED_ADDRESS: Final[str] = to_checksum_address("0x5fbdb2315678afecb367f032d93f642f64180aa3")
 MIN_ANSWER: Final[int] = -(10**30)
 MAX_ANSWER: Final[int] = 10**30
+#: Every vector is sent by oracle 1's transmitter.
+TRANSMITTER_INDEX: Final[int] = 1
 
 CASES: Final[list[dict[str, Any]]] = [
     {"name": "n4-all-observe", "n": 4, "seed": 11, "epoch": 1, "round": 1,
@@ -51,7 +53,8 @@ def build_vector(case: dict[str, Any]) -> dict[str, Any]:
         "group_public_key": committee.group_public_key.hex(),
         "config_digest": digest.hex(), "answer": report.answer,
         "report": raw.hex(), "signing_digest": to_sign.hex(), "signature": signed.signature.hex(),
-        "calldata": encode_transmit_calldata(raw, signed.signature).hex(),
+        "transmitter_index": TRANSMITTER_INDEX,
+        "calldata": encode_transmit_calldata(raw, signed.signature, TRANSMITTER_INDEX).hex(),
     }
 
 

@@ -50,7 +50,7 @@ def _obs(*values: int, observers: list[int] | None = None) -> list[Observation]:
 
 
 def _with_signature(signed: SignedTransmit, signature: bytes) -> SignedTransmit:
-    return replace(signed, signature=signature, calldata=encode_transmit_calldata(signed.report_bytes, signature))
+    return replace(signed, signature=signature)
 
 
 def test_signature_over_another_report_is_rejected(feed: LocalFeed) -> None:
@@ -172,20 +172,27 @@ def test_unauthorized_transmitter_is_rejected(feed: LocalFeed, deployer) -> None
     expect_revert(_check(feed, signed), "UnauthorizedTransmitter", deployer.address)
 
 
+def test_a_transmitter_claiming_another_oracles_index_is_rejected(feed: LocalFeed) -> None:
+    signed = feed.signed_transmit(2000)  # sent by oracle 0's transmitter
+    for claimed in (1, 3, 4, 255):  # another oracle's slot, the last one, and beyond the committee
+        expect_revert(_check(feed, replace(signed, transmitter_index=claimed)), "UnauthorizedTransmitter",
+                      signed.sender.address)
+
+
 def test_calldata_of_the_wrong_length_is_rejected(feed: LocalFeed) -> None:
     signed = feed.signed_transmit(2000)
     n = len(signed.calldata)
     for calldata in (signed.calldata + b"\x00", signed.calldata[:-1], signed.calldata[:30]):
         expect_revert(lambda c=calldata: feed.feed.check_transmit(signed.sender.address, c),  # type: ignore[misc]
                       "ReportLengthMismatch")
-    assert n == 4 + 62 + 29 * 4 + 128
+    assert n == 4 + 62 + 29 * 4 + 128 + 1
 
 
 def test_transmit_before_any_config_is_refused(ocr_web3, deployer) -> None:  # type: ignore[no-untyped-def]
     from ocr_client.feed import Feed
 
     feed = Feed.deploy(ocr_web3, deployer)
-    calldata = encode_transmit_calldata(encode_report(Report(bytes(32), 1, 1, 1, ())), bytes(128))
+    calldata = encode_transmit_calldata(encode_report(Report(bytes(32), 1, 1, 1, ())), bytes(128), 0)
     expect_revert(lambda: feed.check_transmit(deployer.address, calldata), "NotConfigured")
 
 
@@ -197,3 +204,31 @@ def test_rejected_transmission_sent_anyway_raises_with_the_decoded_error(feed: L
     with pytest.raises(TransactionRevertedError) as info:
         feed.feed.transmit(signed.sender, signed.calldata, gas=500_000)  # skip the estimate: really mine it
     assert info.value.error_name == "WrongMedian" and info.value.tx_hash is not None
+
+
+@pytest.fixture(scope="module")
+def wide_feed(ocr_web3) -> LocalFeed:  # type: ignore[no-untyped-def]
+    """n = 10: room for reports long enough to reach every lane of the unrolled scans."""
+    return LocalFeed.deploy(ocr_web3, n=10, min_answer=-(10**12), max_answer=10**12)
+
+
+@pytest.mark.parametrize("position", range(1, 10))
+def test_the_first_unsorted_observation_is_named_wherever_it_is(wide_feed: LocalFeed, position: int) -> None:
+    values = list(range(100, 110))
+    values[position] = values[position - 1] - 1  # one dip; later values are ascending again
+    report = _report(wide_feed, _obs(*values), answer=values[5])
+    expect_revert(_check(wide_feed, wide_feed.sign_report(report)), "ObservationsNotSorted", position)
+
+
+@pytest.mark.parametrize("position", range(1, 10))
+def test_the_first_repeated_observer_is_named_wherever_it_is(wide_feed: LocalFeed, position: int) -> None:
+    observers = list(range(10))
+    observers[position] = observers[position - 1]
+    report = _report(wide_feed, _obs(*range(100, 110), observers=observers))
+    expect_revert(_check(wide_feed, wide_feed.sign_report(report)), "DuplicateObserver", position, position - 1)
+
+
+@pytest.mark.parametrize("count", range(7, 11))
+def test_sorted_reports_of_every_length_modulo_four_are_accepted(wide_feed: LocalFeed, count: int) -> None:
+    report = _report(wide_feed, _obs(*range(100, 100 + count)), epoch=10 + count, round_=1)
+    wide_feed.feed.check_transmit(wide_feed.committee.transmitters[0].address, wide_feed.sign_report(report).calldata)

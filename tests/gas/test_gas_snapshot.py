@@ -28,6 +28,10 @@ def test_transmit_gas_matches_the_committed_snapshot(ocr_gas: GasRecorder) -> No
     assert gas == sorted(gas)
     slope = (gas[-1] - gas[0]) / (measurements[-1].n - measurements[0].n)
     assert slope < 700, f"{slope:.0f} gas per observation"
+    # the spine's bar: a steady-state transmit at n = 31, f = 10, 31 observations, <= 200,000 gas
+    (n31,) = [m for m in measurements if m.n == 31]
+    assert (n31.f, n31.observations) == (10, 31)
+    assert n31.gas_used <= 200_000, f"n = 31 transmit costs {n31.gas_used} gas"
 
 
 def test_snapshot_lines_are_in_forge_format() -> None:

@@ -33,8 +33,8 @@ def test_report_encoding_round_trips(digest: bytes, epoch: int, round_: int, obs
     raw = encode_report(report)
     assert len(raw) == 62 + 29 * len(obs)
     assert decode_report(raw) == report
-    calldata = encode_transmit_calldata(raw, bytes(range(128)))
-    assert split_transmit_calldata(calldata) == (raw, bytes(range(128)))
+    calldata = encode_transmit_calldata(raw, bytes(range(128)), 7)
+    assert split_transmit_calldata(calldata) == (raw, bytes(range(128)), 7)
 
 
 @settings(max_examples=300, deadline=None)
