@@ -36,6 +36,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _int_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+    if not values or any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
+    return values
+
+
 def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -92,6 +102,20 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--keys", required=True, help="folder written by `ocr committee new`")
     push.add_argument("--value", type=float, required=True, help="price in units (scaled by decimals)")
     _add_chain_options(push)
+
+    gas = sub.add_parser("gas", help="gas benchmarks and forge-format gas snapshots")
+    gas_sub = gas.add_subparsers(dest="gas_command", required=True, parser_class=_Parser)
+    bench = gas_sub.add_parser("bench", help="every scheme's gas per report, side by side, on one anvil")
+    bench.add_argument("--nodes", type=_int_list, default=[4, 10, 19, 31, 64, 100], help="comma-separated n values")
+    bench.add_argument("--feeds", type=_int_list, default=[1], help="comma-separated feeds per report")
+    bench.add_argument("--json", action="store_true", help="print one JSON document")
+    bench.add_argument("--plot", help="write a PNG of gas per report against n")
+    snap = gas_sub.add_parser("snapshot", help="write .gas-snapshot, or compare with it")
+    snap.add_argument("--file", default=".gas-snapshot", help="snapshot file (forge's line format)")
+    mode = snap.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="exit 1 if gas drifted beyond --tolerance")
+    mode.add_argument("--diff", action="store_true", help="show changes without failing or writing")
+    snap.add_argument("--tolerance", type=float, default=0.0, help="allowed drift in percent (with --check)")
 
     read = sub.add_parser("read", help="latest answer, round and staleness of a feed")
     read.add_argument("--feed", required=True)
@@ -241,9 +265,49 @@ def _cmd_read(args: argparse.Namespace) -> None:
           f"updated {age}s ago at {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(data.updated_at))} UTC)")
 
 
+def _cmd_gas(args: argparse.Namespace) -> None:
+    if args.gas_command == "bench":
+        _gas_bench(args)
+    else:
+        _gas_snapshot(args)
+
+
+def _gas_bench(args: argparse.Namespace) -> None:
+    from ocr_client.gas_bench import format_table, plot, run_bench
+
+    def progress(r: object) -> None:
+        if not args.json:
+            sys.stderr.write(f"measured {r}\n")
+
+    report = run_bench(args.nodes, args.feeds, on_result=None if args.json else progress)
+    if args.plot:
+        plot(report, args.plot)
+    print(json.dumps(report.to_json()) if args.json else format_table(report))
+
+
+def _gas_snapshot(args: argparse.Namespace) -> None:
+    from ocr_client import gas_snapshot
+    from ocr_client.gas_scenarios import snapshot_entries
+
+    path = Path(args.file)
+    if args.tolerance < 0:
+        raise OCRError(f"--tolerance must not be negative, got {args.tolerance}")
+    measured = snapshot_entries()
+    if not (args.check or args.diff):
+        gas_snapshot.write(path, measured)
+        print(f"wrote {path} ({len(measured)} entries)")
+        return
+    if not path.exists():
+        raise OCRError(f"{path} does not exist: run `ocr gas snapshot` to create it")
+    result = gas_snapshot.compare(gas_snapshot.read(path), measured, args.tolerance)
+    print(result.report() or f"no gas changes against {path}")
+    if args.check and result.failed:
+        raise SystemExit(EXIT_ERROR)
+
+
 COMMANDS = {
     "demo": _cmd_demo, "chain": _cmd_chain, "committee": _cmd_committee, "deploy": _cmd_deploy,
-    "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read,
+    "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read, "gas": _cmd_gas,
 }
 
 

@@ -66,3 +66,8 @@ def measure_all(nodes: tuple[int, ...] = SNAPSHOT_NODES) -> list[Measurement]:
         for n in nodes:
             results.append(measure(LocalFeed.deploy(w3, n=n, seed=SEED)))
     return results
+
+
+def snapshot_entries() -> dict[str, int]:
+    """Every entry of .gas-snapshot, measured now (``Contract:case`` -> gas)."""
+    return {m.snapshot_name: m.gas_used for m in measure_all(SNAPSHOT_NODES)}
