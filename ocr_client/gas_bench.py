@@ -14,6 +14,7 @@ from typing import Any
 from web3 import Web3
 
 from ocr_client import settings
+from ocr_client.baselines.ecdsa import EcdsaScheme
 from ocr_client.baselines.per_oracle import PerOracleScheme
 from ocr_client.bench_types import BenchResult, Scheme, calldata_gas
 from ocr_client.chain.accounts import dev_account
@@ -67,7 +68,7 @@ class ThresholdBlsScheme:
 
 def available_schemes() -> list[Scheme]:
     """Every scheme the bench measures, ours first."""
-    return [ThresholdBlsScheme(), PerOracleScheme()]
+    return [ThresholdBlsScheme(), EcdsaScheme(), PerOracleScheme()]
 
 
 @dataclass
