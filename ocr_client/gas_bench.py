@@ -99,6 +99,24 @@ class BenchReport:
                 return n
         return None
 
+    def crossover_estimate(self, ours: str = "threshold-bls", theirs: str = "ecdsa") -> float | None:
+        """The crossover n between the last measured n where ``ours`` costs more and the next one."""
+        cross = self.crossover(ours, theirs)
+        a, b = self.by_scheme(ours), self.by_scheme(theirs)
+        common = sorted(set(a) & set(b))
+        if cross is None or common.index(cross) == 0:
+            return None
+        before = common[common.index(cross) - 1]
+        return _interpolate_crossing(
+            before, a[before].gas_per_report - b[before].gas_per_report,
+            cross, a[cross].gas_per_report - b[cross].gas_per_report,
+        )
+
+
+def _interpolate_crossing(n0: int, d0: int, n1: int, d1: int) -> float:
+    """Where a straight line through (n0, d0) and (n1, d1) crosses zero."""
+    return n0 + (n1 - n0) * d0 / (d0 - d1)
+
 
 def run_bench(nodes: Sequence[int], feeds: Sequence[int] = (1,), schemes: Iterable[Scheme] | None = None,
               on_result: Callable[[BenchResult], None] | None = None) -> BenchReport:
@@ -147,8 +165,10 @@ def format_table(report: BenchReport) -> str:
             lines.append(f"threshold-bls saves vs {baseline}: {saved}")
     if report.by_scheme("ecdsa"):
         cross = report.crossover()
-        lines.append("crossover vs ecdsa: " + (f"threshold-bls is cheaper from n = {cross}" if cross else
-                                                "threshold-bls is not cheaper at any measured n"))
+        estimate = report.crossover_estimate()
+        where = f" (straight-line estimate between measured points: n = {estimate:.1f})" if estimate else ""
+        lines.append("crossover vs ecdsa: " + (f"threshold-bls is cheaper from measured n = {cross}{where}" if cross
+                                                else "threshold-bls is not cheaper at any measured n"))
     for name, n, k in report.skipped:
         lines.append(f"skipped: {name} does not support n={n}, feeds={k}")
     return "\n".join(lines)
