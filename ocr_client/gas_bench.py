@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from web3 import Web3
 
@@ -17,14 +16,12 @@ from ocr_client import settings
 from ocr_client.baselines.ecdsa import EcdsaScheme
 from ocr_client.baselines.per_oracle import PerOracleScheme
 from ocr_client.bench_types import BenchResult, Scheme, calldata_gas
-from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
-from ocr_client.chain.deploy import deploy
 from ocr_client.chain.rpc import connect
-from ocr_client.chain.transactions import send_transaction
 from ocr_client.committee import default_f
 from ocr_client.errors import OCRError
-from ocr_client.gas_scenarios import SEED, run_scenario
+from ocr_client.gas_scenarios import SEED, VerifyGasMeter, run_scenario
+from ocr_client.multifeed.scheme import MultiFeedScheme
 from ocr_client.testing.local_feed import LocalFeed
 
 MAX_NODES = 255
@@ -36,7 +33,7 @@ class ThresholdBlsScheme:
     name = "threshold-bls"
 
     def __init__(self) -> None:
-        self._harness: dict[int, Any] = {}
+        self._verify = VerifyGasMeter()
 
     def supports(self, n: int, feeds: int) -> bool:
         return feeds == 1 and 1 <= n <= MAX_NODES
@@ -47,28 +44,14 @@ class ThresholdBlsScheme:
         return BenchResult(
             scheme=self.name, n=n, f=local.committee.f, feeds=1, observations=n, signers=None,
             calldata_bytes=len(signed.calldata), calldata_gas=calldata_gas(signed.calldata),
-            verify_gas=self.verify_gas(w3, local.committee.group_public_key, signed.signature, signed.digest),
+            verify_gas=self._verify.measure(w3, local.committee.group_public_key, signed.signature, signed.digest),
             gas_per_report=gas, gas_per_feed=gas,
         )
-
-    def verify_gas(self, w3: Web3, key: bytes, signature: bytes, digest: bytes) -> int:
-        """Key load (cold EXTCODECOPY) to pairing result, measured by FeedVerifyHarness."""
-        harness = self._harness.get(id(w3))
-        if harness is None:
-            harness = self._harness[id(w3)] = deploy(w3, dev_account(0), "FeedVerifyHarness")
-        store_call = harness.functions.storeKey(key)
-        store = store_call.call({"from": dev_account(0).address})
-        data = bytes.fromhex(store_call._encode_transaction_data()[2:])
-        send_transaction(w3, dev_account(0), harness.address, data)
-        ok, gas = harness.functions.verifyFromStoreGas(store, signature, digest).call()
-        if not ok:
-            raise OCRError("the benchmark's own signature did not verify")
-        return int(gas)
 
 
 def available_schemes() -> list[Scheme]:
     """Every scheme the bench measures, ours first."""
-    return [ThresholdBlsScheme(), EcdsaScheme(), PerOracleScheme()]
+    return [ThresholdBlsScheme(), MultiFeedScheme(min_feeds=2), EcdsaScheme(), PerOracleScheme()]
 
 
 @dataclass

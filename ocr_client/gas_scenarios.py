@@ -9,10 +9,16 @@ nothing here may depend on the clock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
+from web3 import Web3
+
+from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
+from ocr_client.chain.deploy import deploy
 from ocr_client.chain.rpc import connect
+from ocr_client.chain.transactions import send_transaction
+from ocr_client.errors import OCRError
 from ocr_client.testing.local_feed import LocalFeed, SignedTransmit
 
 SNAPSHOT_NODES: Final[tuple[int, ...]] = (4, 10, 31)
@@ -70,4 +76,29 @@ def measure_all(nodes: tuple[int, ...] = SNAPSHOT_NODES) -> list[Measurement]:
 
 def snapshot_entries() -> dict[str, int]:
     """Every entry of .gas-snapshot, measured now (``Contract:case`` -> gas)."""
-    return {m.snapshot_name: m.gas_used for m in measure_all(SNAPSHOT_NODES)}
+    from ocr_client.multifeed.scheme import measure_snapshot_cases, snapshot_name  # it builds on this module
+
+    entries = {m.snapshot_name: m.gas_used for m in measure_all(SNAPSHOT_NODES)}
+    entries.update({snapshot_name(r.n, k): r.gas_per_report for k, r in measure_snapshot_cases().items()})
+    return entries
+
+
+class VerifyGasMeter:
+    """verify_gas as ``ocr gas bench`` defines it: from loading the group key out of a cold key-store
+    data contract to the pairing result, hash-to-curve included (FeedVerifyHarness, one per chain)."""
+
+    def __init__(self) -> None:
+        self._harness: dict[int, Any] = {}
+
+    def measure(self, w3: Web3, key: bytes, signature: bytes, digest: bytes) -> int:
+        owner = dev_account(0)
+        harness = self._harness.get(id(w3))
+        if harness is None:
+            harness = self._harness[id(w3)] = deploy(w3, owner, "FeedVerifyHarness")
+        store_call = harness.functions.storeKey(key)
+        store = store_call.call({"from": owner.address})
+        send_transaction(w3, owner, harness.address, bytes.fromhex(store_call._encode_transaction_data()[2:]))
+        ok, gas = harness.functions.verifyFromStoreGas(store, signature, digest).call()
+        if not ok:
+            raise OCRError("the measured report's signature does not verify in the harness")
+        return int(gas)
