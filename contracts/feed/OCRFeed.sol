@@ -5,6 +5,7 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 
 import {Owned} from "../access/Owned.sol";
 import {BLS12381} from "../bls/BLS12381.sol";
+import {CalldataScans} from "../committee/CalldataScans.sol";
 import {IOCRFeed} from "../interfaces/IOCRFeed.sol";
 import {KeyStore} from "./KeyStore.sol";
 import {OCRFeedErrors} from "./OCRFeedErrors.sol";
@@ -254,7 +255,7 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
     function _checkObservers(uint256 count, uint256 n, uint256 f) private pure {
         uint256 required = 2 * f + 1;
         if (count < required) revert TooFewObservations(count, required);
-        (uint256 seen, uint256 repeatedAt) = ReportLayout.scanObservers(count);
+        (uint256 seen, uint256 repeatedAt) = CalldataScans.observerBitmap(ReportLayout.OBSERVERS_AT, count);
         if (seen >> n != 0 || repeatedAt != 0) _revertObserver(count, n, repeatedAt);
     }
 
@@ -270,7 +271,7 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
 
     /// @dev Sorted ascending, the answer is the median, the answer is within bounds.
     function _checkObservations(uint256 count, bytes memory stored) private pure returns (int192 answer) {
-        uint256 unsortedAt = ReportLayout.firstUnsorted(count);
+        uint256 unsortedAt = CalldataScans.firstUnsorted(ReportLayout.valuesAt(count), count);
         if (unsortedAt != 0) revert ObservationsNotSorted(unsortedAt);
         answer = ReportLayout.answer();
         int192 median = ReportLayout.observation(count, count / 2);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {CalldataScans} from "../committee/CalldataScans.sol";
+
 /// @title ReportLayout
 /// @notice Reads a packed report straight from `transmit` calldata. Python's
 ///         `ocr_client.report.layout` defines the same layout; committed JSON vectors keep them equal.
@@ -89,71 +91,10 @@ library ReportLayout {
         }
     }
 
-    /// @notice One pass over the observer bytes with a 256-bit bitmap.
-    /// @dev Unrolled four observers per iteration (one calldataload for all four) with a plain loop
-    ///      for the remainder: about 35 gas per observer instead of about 100 for a simple loop.
-    ///      Range checks are left to the caller, done once on `seen` (no bit at or above n).
-    /// @return seen Bit i is set when oracle i observed (up to the first repeat).
-    /// @return repeatedAt Position + 1 of the first observer that appears twice, 0 if none does.
-    function scanObservers(uint256 k) internal pure returns (uint256 seen, uint256 repeatedAt) {
-        assembly ("memory-safe") {
-            let at := OBSERVERS_AT
-            let end := add(OBSERVERS_AT, k)
-            let endOfQuads := add(OBSERVERS_AT, and(k, not(3)))
-            for {} lt(at, endOfQuads) { at := add(at, 4) } {
-                let word := calldataload(at)
-                let bit := shl(byte(0, word), 1)
-                if and(seen, bit) { repeatedAt := sub(add(at, 1), OBSERVERS_AT) break }
-                seen := or(seen, bit)
-                bit := shl(byte(1, word), 1)
-                if and(seen, bit) { repeatedAt := sub(add(at, 2), OBSERVERS_AT) break }
-                seen := or(seen, bit)
-                bit := shl(byte(2, word), 1)
-                if and(seen, bit) { repeatedAt := sub(add(at, 3), OBSERVERS_AT) break }
-                seen := or(seen, bit)
-                bit := shl(byte(3, word), 1)
-                if and(seen, bit) { repeatedAt := sub(add(at, 4), OBSERVERS_AT) break }
-                seen := or(seen, bit)
-            }
-            if iszero(repeatedAt) {
-                for {} lt(at, end) { at := add(at, 1) } {
-                    let bit := shl(byte(0, calldataload(at)), 1)
-                    if and(seen, bit) { repeatedAt := sub(add(at, 1), OBSERVERS_AT) break }
-                    seen := or(seen, bit)
-                }
-            }
-        }
-    }
-
-    /// @notice Position of the first observation value below its predecessor; 0 when ascending.
-    /// @dev Unrolled four values per iteration like `scanObservers`.
-    function firstUnsorted(uint256 k) internal pure returns (uint256 position) {
-        assembly ("memory-safe") {
-            let first := add(OBSERVERS_AT, mul(k, 5)) // values follow observers (k) and timestamps (4k)
-            let end := add(first, mul(k, OBSERVATION_LENGTH))
-            let previous := sar(INT192_SHIFT, calldataload(first))
-            let at := add(first, OBSERVATION_LENGTH)
-            // (k - 1) comparisons: four at a time while at least four remain.
-            let endOfQuads := add(at, mul(and(sub(k, 1), not(3)), OBSERVATION_LENGTH))
-            if iszero(k) { endOfQuads := at }
-            for {} lt(at, endOfQuads) { at := add(at, 96) } {
-                let a := sar(INT192_SHIFT, calldataload(at))
-                if slt(a, previous) { position := at break }
-                let b := sar(INT192_SHIFT, calldataload(add(at, 24)))
-                if slt(b, a) { position := add(at, 24) break }
-                let c := sar(INT192_SHIFT, calldataload(add(at, 48)))
-                if slt(c, b) { position := add(at, 48) break }
-                previous := sar(INT192_SHIFT, calldataload(add(at, 72)))
-                if slt(previous, c) { position := add(at, 72) break }
-            }
-            if iszero(position) {
-                for {} lt(at, end) { at := add(at, OBSERVATION_LENGTH) } {
-                    let current := sar(INT192_SHIFT, calldataload(at))
-                    if slt(current, previous) { position := at break }
-                    previous := current
-                }
-            }
-            if position { position := div(sub(position, first), OBSERVATION_LENGTH) }
+    /// @notice Calldata offset of the first observation value (after observers and timestamps).
+    function valuesAt(uint256 k) internal pure returns (uint256) {
+        unchecked {
+            return OBSERVERS_AT + 5 * k; // k < 256: no overflow
         }
     }
 

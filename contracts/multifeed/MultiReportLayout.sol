@@ -101,69 +101,6 @@ library MultiReportLayout {
         return VALUE_LENGTH + BYTES_PER_FEED_OBSERVATION * m;
     }
 
-    /// @notice One pass over the observer bytes with a 256-bit bitmap, four per calldataload.
-    /// @return seen Bit i is set when oracle i observed (up to the first repeat).
-    /// @return repeatedAt Row + 1 of the first observer that appears twice, 0 if none does.
-    function scanObservers(uint256 m) internal pure returns (uint256 seen, uint256 repeatedAt) {
-        assembly ("memory-safe") {
-            let ptr := OBSERVERS_AT
-            let end := add(OBSERVERS_AT, m)
-            let endOfQuads := add(OBSERVERS_AT, and(m, not(3)))
-            for {} lt(ptr, endOfQuads) { ptr := add(ptr, 4) } {
-                let word := calldataload(ptr)
-                let bit := shl(byte(0, word), 1)
-                if and(seen, bit) { repeatedAt := sub(add(ptr, 1), OBSERVERS_AT) break }
-                seen := or(seen, bit)
-                bit := shl(byte(1, word), 1)
-                if and(seen, bit) { repeatedAt := sub(add(ptr, 2), OBSERVERS_AT) break }
-                seen := or(seen, bit)
-                bit := shl(byte(2, word), 1)
-                if and(seen, bit) { repeatedAt := sub(add(ptr, 3), OBSERVERS_AT) break }
-                seen := or(seen, bit)
-                bit := shl(byte(3, word), 1)
-                if and(seen, bit) { repeatedAt := sub(add(ptr, 4), OBSERVERS_AT) break }
-                seen := or(seen, bit)
-            }
-            if iszero(repeatedAt) {
-                for {} lt(ptr, end) { ptr := add(ptr, 1) } {
-                    let bit := shl(byte(0, calldataload(ptr)), 1)
-                    if and(seen, bit) { repeatedAt := sub(add(ptr, 1), OBSERVERS_AT) break }
-                    seen := or(seen, bit)
-                }
-            }
-        }
-    }
-
-    /// @notice Position of the first of m values at `valuesAt` below its predecessor; 0 when ascending.
-    /// @dev Four values per iteration, then one at a time.
-    function firstUnsorted(uint256 valuesAt, uint256 m) internal pure returns (uint256 position) {
-        assembly ("memory-safe") {
-            let end := add(valuesAt, mul(m, VALUE_LENGTH))
-            let previous := sar(INT192_SHIFT, calldataload(valuesAt))
-            let ptr := add(valuesAt, VALUE_LENGTH)
-            // (m - 1) comparisons: four at a time while at least four remain (m >= 1 here).
-            let endOfQuads := add(ptr, mul(and(sub(m, 1), not(3)), VALUE_LENGTH))
-            for {} lt(ptr, endOfQuads) { ptr := add(ptr, 96) } {
-                let a := sar(INT192_SHIFT, calldataload(ptr))
-                if slt(a, previous) { position := ptr break }
-                let b := sar(INT192_SHIFT, calldataload(add(ptr, 24)))
-                if slt(b, a) { position := add(ptr, 24) break }
-                let c := sar(INT192_SHIFT, calldataload(add(ptr, 48)))
-                if slt(c, b) { position := add(ptr, 48) break }
-                previous := sar(INT192_SHIFT, calldataload(add(ptr, 72)))
-                if slt(previous, c) { position := add(ptr, 72) break }
-            }
-            if iszero(position) {
-                for {} lt(ptr, end) { ptr := add(ptr, VALUE_LENGTH) } {
-                    let current := sar(INT192_SHIFT, calldataload(ptr))
-                    if slt(current, previous) { position := ptr break }
-                    previous := current
-                }
-            }
-            if position { position := div(sub(position, valuesAt), VALUE_LENGTH) }
-        }
-    }
-
     /// @notice The int192 at calldata offset `at`.
     function int192At(uint256 ptr) internal pure returns (int192 value) {
         assembly ("memory-safe") {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {CalldataScans} from "../committee/CalldataScans.sol";
 import {Owned} from "../access/Owned.sol";
 import {BLS12381} from "../bls/BLS12381.sol";
 import {KeyStore} from "../feed/KeyStore.sol";
@@ -299,7 +300,7 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
     function _checkObservers(uint256 m, uint256 n, uint256 f) private pure {
         uint256 required = 2 * f + 1;
         if (m < required) revert TooFewObservations(m, required);
-        (uint256 seen, uint256 repeatedAt) = MultiReportLayout.scanObservers(m);
+        (uint256 seen, uint256 repeatedAt) = CalldataScans.observerBitmap(MultiReportLayout.OBSERVERS_AT, m);
         if (seen >> n != 0 || repeatedAt != 0) _revertObserver(m, n, repeatedAt);
     }
 
@@ -468,7 +469,7 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
         uint256 rowsAt = ptr + MultiReportLayout.VALUE_LENGTH;
         _checkRows(feedId, rowsAt, m);
         uint256 valuesAt = rowsAt + m;
-        uint256 unsortedAt = MultiReportLayout.firstUnsorted(valuesAt, m);
+        uint256 unsortedAt = CalldataScans.firstUnsorted(valuesAt, m);
         if (unsortedAt != 0) revert ObservationsNotSorted(feedId, unsortedAt);
         int192 answer = MultiReportLayout.int192At(ptr);
         int192 median = MultiReportLayout.int192At(valuesAt + (m / 2) * MultiReportLayout.VALUE_LENGTH);
