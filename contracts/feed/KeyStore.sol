@@ -45,9 +45,16 @@ library KeyStore {
                 mstore(add(add(packed, 0x20), mul(i, ADDRESS_LENGTH)), shl(ADDRESS_SHIFT, t))
             }
         }
-        uint256 runtimeLength = DATA_OFFSET + fixedPart.length + packed.length;
+        return writeData(bytes.concat(fixedPart, packed));
+    }
+
+    /// @notice Deploy a data contract whose code is a STOP byte followed by `data`.
+    /// @param data Anything up to 24,575 bytes.
+    /// @return store The data contract's address, or zero if creation failed.
+    function writeData(bytes memory data) internal returns (address store) {
+        uint256 runtimeLength = DATA_OFFSET + data.length;
         bytes memory init =
-            abi.encodePacked(uint80(INIT_PREFIX | (runtimeLength << INIT_LENGTH_SHIFT)), bytes1(0x00), fixedPart, packed);
+            abi.encodePacked(uint80(INIT_PREFIX | (runtimeLength << INIT_LENGTH_SHIFT)), bytes1(0x00), data);
         assembly ("memory-safe") {
             store := create(0, add(init, 0x20), mload(init))
         }

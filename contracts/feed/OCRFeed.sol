@@ -6,6 +6,7 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {Owned} from "../access/Owned.sol";
 import {BLS12381} from "../bls/BLS12381.sol";
 import {CalldataScans} from "../committee/CalldataScans.sol";
+import {CommitteeRules} from "../committee/CommitteeRules.sol";
 import {IOCRFeed} from "../interfaces/IOCRFeed.sol";
 import {KeyStore} from "./KeyStore.sol";
 import {OCRFeedErrors} from "./OCRFeedErrors.sol";
@@ -27,13 +28,8 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
     /// @dev AggregatorV3Interface version of this contract.
     uint256 private constant VERSION = 1;
 
-    /// @dev The largest committee: observer indices are one byte and `seen` is a 256-bit bitmap.
-    uint256 private constant MAX_ORACLES = 255;
-
     /// @dev The top two bytes of every config digest name the digest scheme (like libocr's prefix).
     uint256 private constant CONFIG_DIGEST_PREFIX = 0x0b15;
-    uint256 private constant CONFIG_DIGEST_PREFIX_SHIFT = 240;
-    uint256 private constant CONFIG_DIGEST_PREFIX_MASK = 0xffff;
 
     /// @dev Bits of the round in the packed epoch-and-round.
     uint256 private constant ROUND_BITS = 8;
@@ -98,9 +94,10 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
     /// @inheritdoc IOCRFeed
     function setConfig(Config calldata config) external override onlyOwner {
         uint256 n = config.transmitters.length;
-        _checkCommittee(n, config.f, config.threshold, config.publicShares.length, config.minAnswer, config.maxAnswer);
-        _checkKeys(config.groupPublicKey, config.publicShares);
-        _checkTransmitters(config.transmitters);
+        CommitteeRules.checkCommittee(n, config.f, config.threshold, config.publicShares.length);
+        if (config.minAnswer >= config.maxAnswer) revert InvalidAnswerBounds(config.minAnswer, config.maxAnswer);
+        CommitteeRules.checkKeys(config.groupPublicKey, config.publicShares);
+        CommitteeRules.checkTransmitters(config.transmitters);
 
         uint64 configCount = ++s_configCount;
         bytes32 digest = configDigestFromConfigData(block.chainid, address(this), configCount, config);
@@ -137,56 +134,9 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
         uint64 configCount,
         Config calldata config
     ) public pure returns (bytes32 digest) {
-        uint256 h = uint256(keccak256(abi.encode(chainId, contractAddress, configCount, config)));
-        h &= ~(CONFIG_DIGEST_PREFIX_MASK << CONFIG_DIGEST_PREFIX_SHIFT);
-        digest = bytes32(h | (CONFIG_DIGEST_PREFIX << CONFIG_DIGEST_PREFIX_SHIFT));
-    }
-
-    function _checkCommittee(
-        uint256 n,
-        uint256 f,
-        uint256 threshold,
-        uint256 shares,
-        int192 minAnswer,
-        int192 maxAnswer
-    ) private pure {
-        if (n == 0 || n > MAX_ORACLES) revert InvalidCommitteeSize(n);
-        if (3 * f >= n) revert FaultToleranceTooHigh(f, n);
-        if (threshold <= f || threshold > n - f) revert InvalidThreshold(threshold, f, n);
-        if (shares != n) revert PublicSharesLengthMismatch(shares, n);
-        if (minAnswer >= maxAnswer) revert InvalidAnswerBounds(minAnswer, maxAnswer);
-    }
-
-    /// @dev The group key gets the full check (on curve, in the subgroup, not infinity) because the
-    ///      pairing trusts it; shares are only carried in the event, so they get the cheap encoding check.
-    function _checkKeys(bytes calldata groupPublicKey_, bytes[] calldata publicShares) private view {
-        if (groupPublicKey_.length != KeyStore.KEY_LENGTH) revert InvalidKeyLength(groupPublicKey_.length);
-        BLS12381.validateG2(groupPublicKey_);
-        for (uint256 i = 0; i < publicShares.length; ++i) {
-            if (publicShares[i].length != KeyStore.KEY_LENGTH) revert InvalidKeyLength(publicShares[i].length);
-            BLS12381.checkG2(publicShares[i]);
-        }
-    }
-
-    /// @dev Transmitters must be nonzero and distinct. Uniqueness is tracked in transient storage
-    ///      (100 gas a check, nothing left behind) since the list itself lives in the key store.
-    function _checkTransmitters(address[] calldata transmitters_) private {
-        uint256 n = transmitters_.length;
-        for (uint256 i = 0; i < n; ++i) {
-            address t = transmitters_[i];
-            bool seen;
-            assembly ("memory-safe") {
-                seen := tload(t)
-                tstore(t, 1)
-            }
-            if (t == address(0) || seen) revert InvalidTransmitter(t);
-        }
-        for (uint256 i = 0; i < n; ++i) {
-            address t = transmitters_[i];
-            assembly ("memory-safe") {
-                tstore(t, 0)
-            }
-        }
+        digest = CommitteeRules.withPrefix(
+            keccak256(abi.encode(chainId, contractAddress, configCount, config)), CONFIG_DIGEST_PREFIX
+        );
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -211,11 +161,19 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
         }
 
         bytes memory stored = KeyStore.read(keyStore);
-        _checkHeader(stored, uint40(hot >> HOT_EPOCH_AND_ROUND_SHIFT));
+        {
+            bytes32 expected;
+            assembly ("memory-safe") {
+                expected := mload(add(stored, 0x20)) // KeyStore.DIGEST_AT
+            }
+            CommitteeRules.checkHeader(
+                expected, ReportLayout.configDigest(), uint40(hot >> HOT_EPOCH_AND_ROUND_SHIFT), ReportLayout.epochAndRound()
+            );
+        }
         if (KeyStore.transmitter(keyStore, ReportLayout.transmitterIndex(count)) != msg.sender) {
             revert UnauthorizedTransmitter(msg.sender);
         }
-        _checkObservers(count, uint8(hot >> HOT_N_SHIFT), uint8(hot >> HOT_F_SHIFT));
+        CommitteeRules.checkObservers(ReportLayout.OBSERVERS_AT, count, uint8(hot >> HOT_N_SHIFT), uint8(hot >> HOT_F_SHIFT));
         int192 answer = _checkObservations(count, stored);
         _checkSignature(count, stored);
 
@@ -230,43 +188,6 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, Owned {
         s_hot.latestEpochAndRound = ReportLayout.epochAndRound();
         s_hot.latestRoundId = roundId;
         _emitTransmission(roundId, count, answer);
-    }
-
-    /// @dev Digest and (epoch, round): the report belongs to this configuration and is newer.
-    function _checkHeader(bytes memory stored, uint40 latestEpochAndRound) private pure {
-        bytes32 expected;
-        assembly ("memory-safe") {
-            expected := mload(add(stored, 0x20)) // KeyStore.DIGEST_AT
-        }
-        bytes32 actual = ReportLayout.configDigest();
-        if (actual != expected) revert ConfigDigestMismatch(expected, actual);
-        uint40 epochAndRound = ReportLayout.epochAndRound();
-        if (epochAndRound <= latestEpochAndRound) {
-            revert StaleReport(
-                uint32(latestEpochAndRound >> ROUND_BITS),
-                uint8(latestEpochAndRound),
-                uint32(epochAndRound >> ROUND_BITS),
-                uint8(epochAndRound)
-            );
-        }
-    }
-
-    /// @dev At least 2f+1 observers, each below n, none twice.
-    function _checkObservers(uint256 count, uint256 n, uint256 f) private pure {
-        uint256 required = 2 * f + 1;
-        if (count < required) revert TooFewObservations(count, required);
-        (uint256 seen, uint256 repeatedAt) = CalldataScans.observerBitmap(ReportLayout.OBSERVERS_AT, count);
-        if (seen >> n != 0 || repeatedAt != 0) _revertObserver(count, n, repeatedAt);
-    }
-
-    /// @dev Cold path: find which observer broke the rules, in position order, and say so.
-    function _revertObserver(uint256 count, uint256 n, uint256 repeatedAt) private pure {
-        uint256 limit = repeatedAt == 0 ? count : repeatedAt;
-        for (uint256 i = 0; i < limit; ++i) {
-            uint256 observer = ReportLayout.observer(i);
-            if (observer >= n) revert ObserverOutOfRange(i, observer, n);
-        }
-        revert DuplicateObserver(repeatedAt - 1, ReportLayout.observer(repeatedAt - 1));
     }
 
     /// @dev Sorted ascending, the answer is the median, the answer is within bounds.

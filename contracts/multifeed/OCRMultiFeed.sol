@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {CommitteeRules} from "../committee/CommitteeRules.sol";
 import {CalldataScans} from "../committee/CalldataScans.sol";
 import {Owned} from "../access/Owned.sol";
 import {BLS12381} from "../bls/BLS12381.sol";
@@ -31,14 +32,10 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
     /// @notice The most feeds one hub (and so one report) carries.
     uint256 public constant MAX_FEEDS = 32;
 
-    /// @dev The largest committee: observer indices are one byte and bitmaps are 256 bits.
-    uint256 private constant MAX_ORACLES = 255;
 
     /// @dev The top two bytes of every config digest name the digest scheme; OCRFeed uses 0x0b15, a
     ///      multi-feed hub 0x0b16, so neither kind of digest can be mistaken for the other.
     uint256 private constant CONFIG_DIGEST_PREFIX = 0x0b16;
-    uint256 private constant CONFIG_DIGEST_PREFIX_SHIFT = 240;
-    uint256 private constant CONFIG_DIGEST_PREFIX_MASK = 0xffff;
 
     /// @dev Bits of the round in the packed epoch-and-round.
     uint256 private constant ROUND_BITS = 8;
@@ -128,10 +125,10 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
     /// @inheritdoc IOCRMultiFeed
     function setConfig(Config calldata config) external override onlyOwner {
         uint256 n = config.transmitters.length;
-        _checkCommittee(n, config.f, config.threshold, config.publicShares.length);
+        CommitteeRules.checkCommittee(n, config.f, config.threshold, config.publicShares.length);
         address bounds = _writeBounds(config.minAnswers, config.maxAnswers);
-        _checkKeys(config.groupPublicKey, config.publicShares);
-        _checkTransmitters(config.transmitters);
+        CommitteeRules.checkKeys(config.groupPublicKey, config.publicShares);
+        CommitteeRules.checkTransmitters(config.transmitters);
 
         uint64 configCount = ++s_configCount;
         bytes32 digest = configDigestFromConfigData(block.chainid, address(this), configCount, config);
@@ -167,16 +164,9 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
         uint64 configCount,
         Config calldata config
     ) public pure returns (bytes32 digest) {
-        uint256 h = uint256(keccak256(abi.encode(chainId, contractAddress, configCount, config)));
-        h &= ~(CONFIG_DIGEST_PREFIX_MASK << CONFIG_DIGEST_PREFIX_SHIFT);
-        digest = bytes32(h | (CONFIG_DIGEST_PREFIX << CONFIG_DIGEST_PREFIX_SHIFT));
-    }
-
-    function _checkCommittee(uint256 n, uint256 f, uint256 threshold, uint256 shares) private pure {
-        if (n == 0 || n > MAX_ORACLES) revert InvalidCommitteeSize(n);
-        if (3 * f >= n) revert FaultToleranceTooHigh(f, n);
-        if (threshold <= f || threshold > n - f) revert InvalidThreshold(threshold, f, n);
-        if (shares != n) revert PublicSharesLengthMismatch(shares, n);
+        digest = CommitteeRules.withPrefix(
+            keccak256(abi.encode(chainId, contractAddress, configCount, config)), CONFIG_DIGEST_PREFIX
+        );
     }
 
     /// @dev One pair of bounds per feed, min < max, written as a data contract (0x00 || per feed
@@ -197,44 +187,8 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
                 mstore(add(ptr, 0x20), hi)
             }
         }
-        uint256 runtimeLength = KeyStore.DATA_OFFSET + data.length;
-        bytes memory init = abi.encodePacked(
-            uint80(KeyStore.INIT_PREFIX | (runtimeLength << KeyStore.INIT_LENGTH_SHIFT)), bytes1(0x00), data
-        );
-        assembly ("memory-safe") {
-            store := create(0, add(init, 0x20), mload(init))
-        }
+        store = KeyStore.writeData(data);
         if (store == address(0)) revert KeyStoreCreationFailed();
-    }
-
-    /// @dev Full subgroup check of the group key (the pairing trusts it); encoding checks of shares.
-    function _checkKeys(bytes calldata groupPublicKey_, bytes[] calldata publicShares) private view {
-        if (groupPublicKey_.length != KeyStore.KEY_LENGTH) revert InvalidKeyLength(groupPublicKey_.length);
-        BLS12381.validateG2(groupPublicKey_);
-        for (uint256 i = 0; i < publicShares.length; ++i) {
-            if (publicShares[i].length != KeyStore.KEY_LENGTH) revert InvalidKeyLength(publicShares[i].length);
-            BLS12381.checkG2(publicShares[i]);
-        }
-    }
-
-    /// @dev Transmitters must be nonzero and distinct (tracked in transient storage, left clean).
-    function _checkTransmitters(address[] calldata transmitters_) private {
-        uint256 n = transmitters_.length;
-        for (uint256 i = 0; i < n; ++i) {
-            address t = transmitters_[i];
-            bool seen;
-            assembly ("memory-safe") {
-                seen := tload(t)
-                tstore(t, 1)
-            }
-            if (t == address(0) || seen) revert InvalidTransmitter(t);
-        }
-        for (uint256 i = 0; i < n; ++i) {
-            address t = transmitters_[i];
-            assembly ("memory-safe") {
-                tstore(t, 0)
-            }
-        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -262,11 +216,20 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
         if (k != i_feedCount) revert FeedCountMismatch(i_feedCount, k);
 
         bytes memory stored = KeyStore.read(keyStore);
-        _checkHeader(stored, uint40(hot >> HOT_EPOCH_AND_ROUND_SHIFT));
+        {
+            bytes32 expected;
+            assembly ("memory-safe") {
+                expected := mload(add(stored, 0x20)) // KeyStore.DIGEST_AT
+            }
+            CommitteeRules.checkHeader(
+                expected, MultiReportLayout.configDigest(), uint40(hot >> HOT_EPOCH_AND_ROUND_SHIFT),
+                MultiReportLayout.epochAndRound()
+            );
+        }
         if (KeyStore.transmitter(keyStore, MultiReportLayout.transmitterIndex(k, m)) != msg.sender) {
             revert UnauthorizedTransmitter(msg.sender);
         }
-        _checkObservers(m, uint8(hot >> HOT_N_SHIFT), uint8(hot >> HOT_F_SHIFT));
+        CommitteeRules.checkObservers(MultiReportLayout.OBSERVERS_AT, m, uint8(hot >> HOT_N_SHIFT), uint8(hot >> HOT_F_SHIFT));
 
         uint32 roundId = uint32(hot >> HOT_ROUND_ID_SHIFT) + 1;
         _acceptFeeds(k, m, roundId, _readBounds(stored, k));
@@ -275,43 +238,6 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
         s_hot.latestEpochAndRound = MultiReportLayout.epochAndRound();
         s_hot.latestRoundId = roundId;
         _emitReport(roundId, m);
-    }
-
-    /// @dev Digest and (epoch, round): the report belongs to this configuration and is newer.
-    function _checkHeader(bytes memory stored, uint40 latestEpochAndRound) private pure {
-        bytes32 expected;
-        assembly ("memory-safe") {
-            expected := mload(add(stored, 0x20)) // KeyStore.DIGEST_AT
-        }
-        bytes32 actual = MultiReportLayout.configDigest();
-        if (actual != expected) revert ConfigDigestMismatch(expected, actual);
-        uint40 epochAndRound = MultiReportLayout.epochAndRound();
-        if (epochAndRound <= latestEpochAndRound) {
-            revert StaleReport(
-                uint32(latestEpochAndRound >> ROUND_BITS),
-                uint8(latestEpochAndRound),
-                uint32(epochAndRound >> ROUND_BITS),
-                uint8(epochAndRound)
-            );
-        }
-    }
-
-    /// @dev At least 2f+1 rows, each observer below n, none twice.
-    function _checkObservers(uint256 m, uint256 n, uint256 f) private pure {
-        uint256 required = 2 * f + 1;
-        if (m < required) revert TooFewObservations(m, required);
-        (uint256 seen, uint256 repeatedAt) = CalldataScans.observerBitmap(MultiReportLayout.OBSERVERS_AT, m);
-        if (seen >> n != 0 || repeatedAt != 0) _revertObserver(m, n, repeatedAt);
-    }
-
-    /// @dev Cold path: find which observer broke the rules, in row order, and say so.
-    function _revertObserver(uint256 m, uint256 n, uint256 repeatedAt) private pure {
-        uint256 limit = repeatedAt == 0 ? m : repeatedAt;
-        for (uint256 i = 0; i < limit; ++i) {
-            uint256 observer = MultiReportLayout.observer(i);
-            if (observer >= n) revert ObserverOutOfRange(i, observer, n);
-        }
-        revert DuplicateObserver(repeatedAt - 1, MultiReportLayout.observer(repeatedAt - 1));
     }
 
     /// @dev Every feed's bounds, loaded into memory with one EXTCODECOPY of the bounds store.

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {CommitteeErrors} from "../committee/CommitteeErrors.sol";
+
 /// @title OCRMultiFeedErrors
 /// @notice Every way an OCRMultiFeed (or one of its FeedViews) refuses a deployment, a configuration,
-///         a report or a read; each error carries the offending values. Errors that mean the same as
-///         OCRFeed's keep its name and arguments (so they share its selector); per-feed errors add the
-///         feed id as their first argument.
-interface OCRMultiFeedErrors {
+///         a report or a read; each error carries the offending values. The committee rules it shares
+///         with OCRFeed come from CommitteeErrors (one declaration, one selector); per-feed errors add
+///         the feed id as their first argument.
+interface OCRMultiFeedErrors is CommitteeErrors {
     /*//////////////////////////////////////////////////////////////
                                DEPLOYMENT
     //////////////////////////////////////////////////////////////*/
@@ -21,63 +23,18 @@ interface OCRMultiFeedErrors {
                              CONFIGURATION
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The committee size `n` is zero or above the 255 an observer byte can index.
-    error InvalidCommitteeSize(uint256 n);
-
-    /// @dev Byzantine fault tolerance needs 3f < n.
-    error FaultToleranceTooHigh(uint256 f, uint256 n);
-
-    /// @dev The threshold must satisfy f+1 <= t <= n-f.
-    error InvalidThreshold(uint256 threshold, uint256 f, uint256 n);
-
-    /// @dev The public-share list must have one G2 key per oracle.
-    error PublicSharesLengthMismatch(uint256 shares, uint256 n);
-
-    /// @dev A G2 point in the config is not exactly 256 bytes.
-    error InvalidKeyLength(uint256 length);
-
-    /// @dev A transmitter is the zero address or listed twice.
-    error InvalidTransmitter(address transmitter);
-
     /// @dev The config must give one minAnswer and one maxAnswer per feed.
     error AnswerBoundsLengthMismatch(uint256 minAnswers, uint256 maxAnswers, uint256 feeds);
 
     /// @dev Feed `feedId`'s minAnswer must be below its maxAnswer.
     error InvalidAnswerBounds(uint256 feedId, int192 minAnswer, int192 maxAnswer);
 
-    /// @dev Creating a configuration data contract failed.
-    error KeyStoreCreationFailed();
-
     /*//////////////////////////////////////////////////////////////
                                 REPORTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev No configuration has been set, so no report can be checked.
-    error NotConfigured();
-
-    /// @dev The calldata is not exactly 4 + 39 + 5m + k(24 + 25m) + 129 bytes long for its k and m.
-    error ReportLengthMismatch(uint256 expected, uint256 actual);
-
     /// @dev The report carries `actual` feeds; this hub has `expected`.
     error FeedCountMismatch(uint256 expected, uint256 actual);
-
-    /// @dev The report was made for another configuration (other chain, contract or committee).
-    error ConfigDigestMismatch(bytes32 expected, bytes32 actual);
-
-    /// @dev (epoch, round) must strictly increase within a configuration.
-    error StaleReport(uint32 latestEpoch, uint8 latestRound, uint32 epoch, uint8 round);
-
-    /// @dev The sender is not the transmitter configured at the calldata's transmitter index.
-    error UnauthorizedTransmitter(address sender);
-
-    /// @dev A report needs at least 2f+1 observations.
-    error TooFewObservations(uint256 count, uint256 required);
-
-    /// @dev Observer index `observer` at row `position` is not below the committee size `n`.
-    error ObserverOutOfRange(uint256 position, uint256 observer, uint256 n);
-
-    /// @dev Oracle `observer` appears twice (second time at row `position`).
-    error DuplicateObserver(uint256 position, uint256 observer);
 
     /// @dev Feed `feedId`'s row position at `position` names row `row`, not below the count `m`.
     error RowPositionOutOfRange(uint256 feedId, uint256 position, uint256 row, uint256 m);
@@ -94,15 +51,9 @@ interface OCRMultiFeedErrors {
     /// @dev Feed `feedId`'s answer lies outside its configured bounds.
     error AnswerOutOfBounds(uint256 feedId, int192 answer, int192 minAnswer, int192 maxAnswer);
 
-    /// @dev The BLS signature does not verify against the group key for this report.
-    error InvalidSignature();
-
     /*//////////////////////////////////////////////////////////////
                                CONSUMERS
     //////////////////////////////////////////////////////////////*/
-
-    /// @dev No report has been accepted yet, or the round asked for does not exist.
-    error NoDataPresent();
 
     /// @dev There is no feed `feedId` on this hub (it has `feeds`).
     error UnknownFeed(uint256 feedId, uint256 feeds);
