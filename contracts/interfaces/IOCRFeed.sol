@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommitteeFeed} from "../committee/ICommitteeFeed.sol";
+
 /// @title IOCRFeed
 /// @notice An Off-Chain Reporting feed whose reports carry one BLS12-381 threshold signature.
 /// @dev Reputation and monitoring are computed from these two events alone.
-interface IOCRFeed {
+interface IOCRFeed is ICommitteeFeed {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
@@ -62,37 +64,6 @@ interface IOCRFeed {
     /// @notice Install a new committee; resets (epoch, round) and invalidates every older report.
     /// @param config The committee; see {Config}.
     function setConfig(Config calldata config) external;
-
-    /// @notice Submit a signed report. The calldata after the selector is the packed report, the
-    ///         128-byte G1 signature and one byte naming the sender's oracle index; see
-    ///         docs/report-format.md.
-    function transmit() external;
-
-    /// @notice The current configuration's identity.
-    /// @return configCount How many configurations were set so far.
-    /// @return blockNumber The block in which the current one was set.
-    /// @return configDigest The digest reports must carry.
-    function latestConfigDetails() external view returns (uint64 configCount, uint32 blockNumber, bytes32 configDigest);
-
-    /// @notice The (epoch, round) of the newest accepted report under the current configuration.
-    /// @return configDigest The current configuration digest.
-    /// @return epoch The newest accepted epoch.
-    /// @return round The newest accepted round within that epoch.
-    function latestConfigDigestAndEpoch() external view returns (bytes32 configDigest, uint32 epoch, uint8 round);
-
-    /// @notice The committee parameters.
-    /// @return n Committee size.
-    /// @return f Faults tolerated.
-    /// @return threshold Signatures needed.
-    function committee() external view returns (uint8 n, uint8 f, uint8 threshold);
-
-    /// @notice The committee's G2 group key (256 bytes).
-    /// @return The key, EIP-2537 encoded.
-    function groupPublicKey() external view returns (bytes memory);
-
-    /// @notice The configured transmitters, index i for oracle i.
-    /// @return The transmitter addresses.
-    function transmitters() external view returns (address[] memory);
 
     /// @notice The configured answer bounds.
     /// @return minAnswer Lowest answer accepted.

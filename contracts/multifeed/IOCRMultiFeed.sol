@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommitteeFeed} from "../committee/ICommitteeFeed.sol";
+
 /// @title IOCRMultiFeed
 /// @notice A hub that carries k price feeds (1 <= k <= 32, fixed at deployment) in one Off-Chain
 ///         Reporting report with one BLS12-381 threshold signature: the pairing is paid once per
@@ -8,7 +10,7 @@ pragma solidity ^0.8.28;
 ///         own AggregatorV3Interface view (a FeedView contract the hub deploys).
 /// @dev Report layout: docs in contracts/multifeed/MultiReportLayout.sol and
 ///      ocr_client/multifeed/layout.py. Reputation and monitoring read the two events alone.
-interface IOCRMultiFeed {
+interface IOCRMultiFeed is ICommitteeFeed {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
@@ -70,9 +72,6 @@ interface IOCRMultiFeed {
     /// @param config The committee; see {Config}.
     function setConfig(Config calldata config) external;
 
-    /// @notice Submit a signed multi-feed report: packed calldata, see MultiReportLayout.
-    function transmit() external;
-
     /// @notice The number of feeds k every report carries.
     /// @return k Fixed at deployment.
     function feedCount() external view returns (uint8 k);
@@ -110,28 +109,6 @@ interface IOCRMultiFeed {
         external
         view
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);
-
-    /// @notice The current configuration's identity.
-    /// @return configCount How many configurations were set so far.
-    /// @return blockNumber The block in which the current one was set.
-    /// @return configDigest The digest reports must carry.
-    function latestConfigDetails() external view returns (uint64 configCount, uint32 blockNumber, bytes32 configDigest);
-
-    /// @notice The (epoch, round) of the newest accepted report under the current configuration.
-    /// @return configDigest The current configuration digest.
-    /// @return epoch The newest accepted epoch.
-    /// @return round The newest accepted round within that epoch.
-    function latestConfigDigestAndEpoch() external view returns (bytes32 configDigest, uint32 epoch, uint8 round);
-
-    /// @notice The committee parameters.
-    /// @return n Committee size.
-    /// @return f Faults tolerated.
-    /// @return threshold Signatures needed.
-    function committee() external view returns (uint8 n, uint8 f, uint8 threshold);
-
-    /// @notice The configured transmitters, index i for oracle i.
-    /// @return The transmitter addresses.
-    function transmitters() external view returns (address[] memory);
 
     /// @notice The configured answer bounds of one feed.
     /// @param feedId The feed.

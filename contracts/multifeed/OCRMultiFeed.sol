@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {CommitteeFeed} from "../committee/CommitteeFeed.sol";
+import {ICommitteeFeed} from "../committee/ICommitteeFeed.sol";
 import {CommitteeRules} from "../committee/CommitteeRules.sol";
 import {CalldataScans} from "../committee/CalldataScans.sol";
-import {Owned} from "../access/Owned.sol";
 import {BLS12381} from "../bls/BLS12381.sol";
 import {KeyStore} from "../feed/KeyStore.sol";
 import {FeedView} from "./FeedView.sol";
@@ -24,7 +25,7 @@ import {OCRMultiFeedErrors} from "./OCRMultiFeedErrors.sol";
 ///      Every feed gets a fresh round slot per report (22,100 gas each), the largest part of what one
 ///      more feed costs (~39,500 at n = 31: slot 22,100, event 8,668, calldata ~5,400, checks ~3,400);
 ///      tests/multifeed/test_multifeed_gas.py has the figures.
-contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
+contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, CommitteeFeed {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -37,9 +38,6 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
     ///      multi-feed hub 0x0b16, so neither kind of digest can be mistaken for the other.
     uint256 private constant CONFIG_DIGEST_PREFIX = 0x0b16;
 
-    /// @dev Bits of the round in the packed epoch-and-round.
-    uint256 private constant ROUND_BITS = 8;
-    uint256 private constant ROUND_MASK = 0xff;
 
     /// @dev ReportTransmitted's non-indexed head: six 32-byte words.
     uint256 private constant REPORT_EVENT_HEAD_LENGTH = 0xc0;
@@ -55,17 +53,6 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Everything `transmit` reads and writes besides the round records, in ONE slot
-    ///      (20 + 5 + 4 + 1 + 1 + 1 = 32 bytes), as in OCRFeed.
-    struct HotVars {
-        address keyStore; // data contract: digest, bounds store address, k, group key, transmitters
-        uint40 latestEpochAndRound; // (epoch << 8) | round of the newest accepted report
-        uint32 latestRoundId; // every feed's newest round: each report carries all k feeds
-        uint8 n;
-        uint8 f;
-        uint8 threshold;
-    }
-
     /// @dev One feed's round record, one slot (24 + 4 + 4 bytes).
     struct Transmission {
         int192 answer;
@@ -73,10 +60,6 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
         uint32 updatedAt; // block timestamp of the transmission
     }
 
-    uint256 private constant HOT_EPOCH_AND_ROUND_SHIFT = 160;
-    uint256 private constant HOT_ROUND_ID_SHIFT = 200;
-    uint256 private constant HOT_N_SHIFT = 232;
-    uint256 private constant HOT_F_SHIFT = 240;
     /// @dev Bit offsets of the Transmission fields inside its slot.
     uint256 private constant RECORD_STARTED_AT_SHIFT = 192;
     uint256 private constant RECORD_UPDATED_AT_SHIFT = 224;
@@ -90,11 +73,8 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
     uint256 private constant INT192_SHIFT = 64;
     uint256 private constant UINT32_SHIFT = 224;
 
-    HotVars internal s_hot;
     /// @dev Round `r` of feed `i` is s_transmissions[r][i]: one keccak per report, then slot base + i.
     mapping(uint32 roundId => Transmission[MAX_FEEDS]) internal s_transmissions;
-    uint64 internal s_configCount;
-    uint32 internal s_latestConfigBlockNumber;
     address[] internal s_views;
 
     uint8 private immutable i_feedCount;
@@ -107,7 +87,7 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
     /// @param feedDescriptions Each feed's description, e.g. "BTC / USD".
     /// @param initialOwner Account allowed to call setConfig.
     constructor(uint8[] memory feedDecimals, string[] memory feedDescriptions, address initialOwner)
-        Owned(initialOwner)
+        CommitteeFeed(initialOwner)
     {
         uint256 k = feedDecimals.length;
         if (k == 0 || k > MAX_FEEDS) revert InvalidFeedCount(k, MAX_FEEDS);
@@ -130,24 +110,15 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
         CommitteeRules.checkKeys(config.groupPublicKey, config.publicShares);
         CommitteeRules.checkTransmitters(config.transmitters);
 
-        uint64 configCount = ++s_configCount;
+        uint64 configCount = _nextConfigCount();
         bytes32 digest = configDigestFromConfigData(block.chainid, address(this), configCount, config);
-        address store = KeyStore.write(
+        // The key store's words 32 and 64 (OCRFeed's bounds) hold the bounds store's address and k.
+        uint32 previous = _installCommittee(
             abi.encodePacked(digest, uint256(uint160(bounds)), uint256(i_feedCount), config.groupPublicKey),
-            config.transmitters
+            config.transmitters,
+            config.f,
+            config.threshold
         );
-        if (store == address(0)) revert KeyStoreCreationFailed();
-
-        s_hot = HotVars({
-            keyStore: store,
-            latestEpochAndRound: 0, // a new config starts its (epoch, round) afresh
-            latestRoundId: s_hot.latestRoundId, // round ids keep counting across configs
-            n: uint8(n),
-            f: config.f,
-            threshold: config.threshold
-        });
-        uint32 previous = s_latestConfigBlockNumber;
-        s_latestConfigBlockNumber = uint32(block.number);
         emit ConfigSet(previous, digest, configCount, uint8(n), config);
     }
 
@@ -195,7 +166,7 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
                               TRANSMISSION
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc IOCRMultiFeed
+    /// @inheritdoc ICommitteeFeed
     /// @dev Order: length, feed count, digest, (epoch, round), transmitter, observers, then per feed
     ///      (rows, sortedness, median, bounds, record, event), then the signature. Records and events
     ///      are written before the pairing only because it is cheaper to walk the calldata once; a bad
@@ -522,52 +493,6 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, Owned {
     /*//////////////////////////////////////////////////////////////
                              OPERATOR VIEWS
     //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IOCRMultiFeed
-    function latestConfigDetails() external view override returns (uint64, uint32, bytes32) {
-        address store = s_hot.keyStore;
-        bytes32 digest = store == address(0) ? bytes32(0) : _storedWord(store, 0x20);
-        return (s_configCount, s_latestConfigBlockNumber, digest);
-    }
-
-    /// @inheritdoc IOCRMultiFeed
-    function latestConfigDigestAndEpoch() external view override returns (bytes32, uint32, uint8) {
-        HotVars memory hot = s_hot;
-        if (hot.keyStore == address(0)) revert NotConfigured();
-        return (
-            _storedWord(hot.keyStore, 0x20),
-            uint32(hot.latestEpochAndRound >> ROUND_BITS),
-            uint8(hot.latestEpochAndRound)
-        );
-    }
-
-    /// @inheritdoc IOCRMultiFeed
-    function committee() external view override returns (uint8, uint8, uint8) {
-        HotVars memory hot = s_hot;
-        return (hot.n, hot.f, hot.threshold);
-    }
-
-    /// @notice The committee's G2 group key (256 bytes).
-    /// @return key The key, EIP-2537 encoded.
-    function groupPublicKey() external view returns (bytes memory key) {
-        address store = s_hot.keyStore;
-        if (store == address(0)) revert NotConfigured();
-        key = new bytes(KeyStore.KEY_LENGTH);
-        uint256 keyAt = KeyStore.DATA_OFFSET + KeyStore.KEY_AT;
-        assembly ("memory-safe") {
-            extcodecopy(store, add(key, 0x20), keyAt, mload(key))
-        }
-    }
-
-    /// @inheritdoc IOCRMultiFeed
-    function transmitters() external view override returns (address[] memory list) {
-        address store = s_hot.keyStore;
-        if (store == address(0)) return list;
-        list = new address[](KeyStore.transmitterCount(store));
-        for (uint256 i = 0; i < list.length; ++i) {
-            list[i] = KeyStore.transmitter(store, i);
-        }
-    }
 
     /// @inheritdoc IOCRMultiFeed
     function answerBounds(uint8 feedId) external view override returns (int192 minAnswer, int192 maxAnswer) {
