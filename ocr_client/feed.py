@@ -7,38 +7,21 @@ revert surfaces as :class:`TransactionRevertedError` naming the contract's custo
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
-from web3.contract import Contract
 from web3.types import TxReceipt
 
-from ocr_client.chain.compiler import artifact
 from ocr_client.chain.deploy import deploy
-from ocr_client.chain.transactions import call, send_transaction
-from ocr_client.errors import ChainError, TransactionRevertedError
+from ocr_client.chain.transactions import send_transaction
+from ocr_client.committee_contract import CommitteeContract, RoundData
+from ocr_client.errors import TransactionRevertedError
 from ocr_client.report.config import OnchainConfig, validate_config
-from ocr_client.report.layout import TRANSMIT_SELECTOR, Observation, decode_event_observations
+from ocr_client.report.layout import Observation, decode_event_observations
 
 FEED_CONTRACT = "OCRFeed"
-
-
-@dataclass(frozen=True)
-class RoundData:
-    """One AggregatorV3 round, plus how old it is."""
-
-    round_id: int
-    answer: int
-    started_at: int
-    updated_at: int
-    answered_in_round: int
-
-    def age(self, now: float | None = None) -> int:
-        """Seconds since the round was written (consumers compare this with their heartbeat)."""
-        return int((time.time() if now is None else now) - self.updated_at)
 
 
 @dataclass(frozen=True)
@@ -56,17 +39,10 @@ class Transmission:
     block_number: int
 
 
-class Feed:
+class Feed(CommitteeContract):
     """One OCRFeed contract."""
 
-    def __init__(self, w3: Web3, address: str) -> None:
-        self.w3 = w3
-        if not Web3.is_address(address):
-            raise ChainError(f"{address!r} is not an Ethereum address")
-        self.address = Web3.to_checksum_address(address)
-        self.contract: Contract = w3.eth.contract(address=self.address, abi=artifact(FEED_CONTRACT).abi)
-        if not w3.eth.get_code(self.address):
-            raise ChainError(f"no contract at {self.address} on chain {w3.eth.chain_id}")
+    CONTRACT = FEED_CONTRACT
 
     @classmethod
     def deploy(cls, w3: Web3, owner: LocalAccount, decimals: int = 8, description: str = "ETH / USD") -> Feed:
@@ -81,35 +57,6 @@ class Feed:
         validate_config(config)
         data = self.contract.encode_abi("setConfig", args=[config.as_tuple()])
         return send_transaction(self.w3, owner, self.address, bytes.fromhex(data[2:]))
-
-    def config_details(self) -> tuple[int, int, bytes]:
-        """(config count, block number, config digest) of the current configuration."""
-        count, block, digest = self.contract.functions.latestConfigDetails().call()
-        return int(count), int(block), bytes(digest)
-
-    def config_digest(self) -> bytes:
-        return self.config_details()[2]
-
-    def latest_epoch_and_round(self) -> tuple[bytes, int, int]:
-        """(config digest, epoch, round) of the newest accepted report in this configuration."""
-        digest, epoch, round_ = self._view("latestConfigDigestAndEpoch")
-        return bytes(digest), int(epoch), int(round_)
-
-    def committee(self) -> tuple[int, int, int]:
-        n, f, t = self.contract.functions.committee().call()
-        return int(n), int(f), int(t)
-
-    # --- transmission ---------------------------------------------------------------------
-
-    def check_transmit(self, sender: str, calldata: bytes) -> None:
-        """eth_call the transmit: raises TransactionRevertedError with the error the chain would give."""
-        call(self.w3, sender, self.address, calldata)
-
-    def transmit(self, transmitter: LocalAccount, calldata: bytes, gas: int | None = None) -> TxReceipt:
-        """Send a signed report (``encode_transmit_calldata``); wait for and return the receipt."""
-        if calldata[:4] != TRANSMIT_SELECTOR:
-            raise ChainError("transmit calldata must start with the transmit() selector")
-        return send_transaction(self.w3, transmitter, self.address, calldata, gas=gas)
 
     # --- consumer views -------------------------------------------------------------------
 
@@ -126,20 +73,6 @@ class Feed:
     def round(self, round_id: int) -> RoundData | None:
         """A past round, or None if it does not exist (NoDataPresent)."""
         return self._round_or_none("getRoundData", round_id)
-
-    def _round_or_none(self, function: str, *args: Any) -> RoundData | None:
-        try:
-            return RoundData(*(int(v) for v in self._view(function, *args)))
-        except TransactionRevertedError as exc:
-            if exc.error_name == "NoDataPresent":
-                return None
-            raise
-
-    def _view(self, function: str, *args: Any) -> tuple[Any, ...]:
-        """eth_call a view through :func:`call`, so a revert raises with the decoded custom error."""
-        fn = self.contract.get_function_by_name(function)(*args)
-        raw = call(self.w3, self.address, self.address, bytes.fromhex(fn._encode_transaction_data()[2:]))
-        return tuple(self.w3.codec.decode([o["type"] for o in fn.abi["outputs"]], raw))
 
     def transmissions(self, from_block: int = 0, to_block: int | str = "latest") -> list[Transmission]:
         """Every NewTransmission in the block range, decoded."""

@@ -19,12 +19,11 @@ from web3.types import TxReceipt
 
 from ocr_client.chain.compiler import artifact
 from ocr_client.chain.deploy import deploy
-from ocr_client.chain.transactions import call, send_transaction
-from ocr_client.errors import ChainError, TransactionRevertedError
-from ocr_client.feed import RoundData
+from ocr_client.chain.transactions import send_transaction
+from ocr_client.committee_contract import CommitteeContract, RoundData
 from ocr_client.multifeed.config import MultiFeedConfig, validate_multi_config
 from ocr_client.multifeed.layout import decode_feed_observations
-from ocr_client.report.layout import TRANSMIT_SELECTOR, Observation
+from ocr_client.report.layout import Observation
 
 HUB_CONTRACT = "OCRMultiFeed"
 VIEW_CONTRACT = "FeedView"
@@ -56,17 +55,13 @@ class MultiTransmission:
     block_number: int
 
 
-class MultiFeed:
-    """One OCRMultiFeed contract."""
+class MultiFeed(CommitteeContract):
+    """One OCRMultiFeed contract and its per-feed FeedViews."""
+
+    CONTRACT = HUB_CONTRACT
 
     def __init__(self, w3: Web3, address: str) -> None:
-        self.w3 = w3
-        if not Web3.is_address(address):
-            raise ChainError(f"{address!r} is not an Ethereum address")
-        self.address = Web3.to_checksum_address(address)
-        self.contract: Contract = w3.eth.contract(address=self.address, abi=artifact(HUB_CONTRACT).abi)
-        if not w3.eth.get_code(self.address):
-            raise ChainError(f"no contract at {self.address} on chain {w3.eth.chain_id}")
+        super().__init__(w3, address)
         self._views: list[Contract] | None = None
 
     @classmethod
@@ -83,41 +78,12 @@ class MultiFeed:
         data = self.contract.encode_abi("setConfig", args=[config.as_tuple()])
         return send_transaction(self.w3, owner, self.address, bytes.fromhex(data[2:]))
 
-    def config_details(self) -> tuple[int, int, bytes]:
-        """(config count, block number, config digest) of the current configuration."""
-        count, block, digest = self.contract.functions.latestConfigDetails().call()
-        return int(count), int(block), bytes(digest)
-
-    def config_digest(self) -> bytes:
-        return self.config_details()[2]
-
-    def latest_epoch_and_round(self) -> tuple[bytes, int, int]:
-        """(config digest, epoch, round) of the newest accepted report in this configuration."""
-        digest, epoch, round_ = self._view(self.contract, "latestConfigDigestAndEpoch")
-        return bytes(digest), int(epoch), int(round_)
-
-    def committee(self) -> tuple[int, int, int]:
-        n, f, t = self.contract.functions.committee().call()
-        return int(n), int(f), int(t)
-
     def feed_count(self) -> int:
         return int(self.contract.functions.feedCount().call())
 
     def answer_bounds(self, feed: int) -> tuple[int, int]:
-        lo, hi = self._view(self.contract, "answerBounds", feed)
+        lo, hi = self._view("answerBounds", feed)
         return int(lo), int(hi)
-
-    # --- transmission ---------------------------------------------------------------------
-
-    def check_transmit(self, sender: str, calldata: bytes) -> None:
-        """eth_call the transmit: raises TransactionRevertedError with the error the chain would give."""
-        call(self.w3, sender, self.address, calldata)
-
-    def transmit(self, transmitter: LocalAccount, calldata: bytes, gas: int | None = None) -> TxReceipt:
-        """Send a signed multi-feed report; wait for and return the receipt."""
-        if calldata[:4] != TRANSMIT_SELECTOR:
-            raise ChainError("transmit calldata must start with the transmit() selector")
-        return send_transaction(self.w3, transmitter, self.address, calldata, gas=gas)
 
     # --- consumer views (through each feed's AggregatorV3Interface) ------------------------
 
@@ -137,25 +103,11 @@ class MultiFeed:
 
     def latest_round(self, feed: int) -> RoundData | None:
         """Feed ``feed``'s newest round via its view, or None before the first report (NoDataPresent)."""
-        return self._round_or_none(self.view(feed), "latestRoundData")
+        return self._round_or_none("latestRoundData", contract=self.view(feed))
 
     def round(self, feed: int, round_id: int) -> RoundData | None:
         """A past round of feed ``feed`` via its view, or None if it does not exist (NoDataPresent)."""
-        return self._round_or_none(self.view(feed), "getRoundData", round_id)
-
-    def _round_or_none(self, contract: Contract, function: str, *args: Any) -> RoundData | None:
-        try:
-            return RoundData(*(int(v) for v in self._view(contract, function, *args)))
-        except TransactionRevertedError as exc:
-            if exc.error_name == "NoDataPresent":
-                return None
-            raise
-
-    def _view(self, contract: Contract, function: str, *args: Any) -> tuple[Any, ...]:
-        """eth_call a view through :func:`call`, so a revert raises with the decoded custom error."""
-        fn = contract.get_function_by_name(function)(*args)
-        raw = call(self.w3, self.address, str(contract.address), bytes.fromhex(fn._encode_transaction_data()[2:]))
-        return tuple(self.w3.codec.decode([o["type"] for o in fn.abi["outputs"]], raw))
+        return self._round_or_none("getRoundData", round_id, contract=self.view(feed))
 
     # --- events ---------------------------------------------------------------------------
 

@@ -36,16 +36,17 @@ from typing import Final
 
 from ocr_client.errors import ReportError
 from ocr_client.report.layout import (
-    INT192_MAX,
-    INT192_MIN,
     SIGNATURE_LENGTH,
     TRANSMIT_SELECTOR,
     TRANSMITTER_INDEX_LENGTH,
     UINT32_MAX,
     Observation,
+    decode_int192,
+    encode_int192,
     signing_digest,
     split_transmit_calldata,
 )
+from ocr_client.report.layout import encode_transmit_calldata as encode_single_transmit_calldata
 from ocr_client.report.median import median_index
 
 HEADER_LENGTH: Final[int] = 39
@@ -133,17 +134,6 @@ def calldata_length(k: int, m: int) -> int:
     return len(TRANSMIT_SELECTOR) + report_length(k, m) + SIGNATURE_LENGTH + TRANSMITTER_INDEX_LENGTH
 
 
-def _int192(value: int, what: str) -> bytes:
-    if not INT192_MIN <= value <= INT192_MAX:
-        raise ReportError(f"{what} {value} does not fit in int192")
-    return (value % 2**192).to_bytes(VALUE_LENGTH, "big")
-
-
-def _from_int192(raw: bytes) -> int:
-    value = int.from_bytes(raw, "big")
-    return value - 2**192 if value >= 2**191 else value
-
-
 def _byte(value: int, what: str) -> bytes:
     if not 0 <= value <= 255:
         raise ReportError(f"{what} {value} does not fit in one byte")
@@ -180,9 +170,9 @@ def encode_multi_report(report: MultiReport) -> bytes:
     for i, section in enumerate(report.feeds):
         if len(section.rows) != m or len(section.values) != m:
             raise ReportError(f"feed {i} has {len(section.rows)} rows and {len(section.values)} values for {m} observations")
-        parts.append(_int192(section.answer, f"feed {i} answer"))
+        parts.append(encode_int192(section.answer, f"feed {i} answer"))
         parts.extend(_byte(r, f"feed {i} row") for r in section.rows)
-        parts.extend(_int192(v, f"feed {i} value") for v in section.values)
+        parts.extend(encode_int192(v, f"feed {i} value") for v in section.values)
     return b"".join(parts)
 
 
@@ -201,9 +191,9 @@ def decode_multi_report(data: bytes) -> MultiReport:
     for _ in range(k):
         values_at = at + VALUE_LENGTH + m
         feeds.append(FeedSection(
-            answer=_from_int192(data[at : at + VALUE_LENGTH]),
+            answer=decode_int192(data[at : at + VALUE_LENGTH]),
             rows=tuple(data[at + VALUE_LENGTH : values_at]),
-            values=tuple(_from_int192(data[values_at + 24 * j : values_at + 24 * j + 24]) for j in range(m)),
+            values=tuple(decode_int192(data[values_at + 24 * j : values_at + 24 * j + 24]) for j in range(m)),
         ))
         at += feed_block_length(m)
     return MultiReport(
@@ -217,11 +207,10 @@ def decode_multi_report(data: bytes) -> MultiReport:
 
 
 def encode_transmit_calldata(report: MultiReport | bytes, signature: bytes, transmitter_index: int) -> bytes:
-    """``transmit()`` calldata: selector, packed report, 128-byte signature, transmitter index."""
+    """``transmit()`` calldata: selector, packed report, 128-byte signature, transmitter index (the
+    single-feed framing, around a multi-feed report)."""
     raw = report if isinstance(report, bytes) else encode_multi_report(report)
-    if len(signature) != SIGNATURE_LENGTH:
-        raise ReportError(f"signature must be {SIGNATURE_LENGTH} bytes (EIP-2537 G1), got {len(signature)}")
-    return TRANSMIT_SELECTOR + raw + signature + _byte(transmitter_index, "transmitter index")
+    return encode_single_transmit_calldata(raw, signature, transmitter_index)
 
 
 def build_multi_report(
@@ -267,6 +256,6 @@ def decode_feed_observations(observers: bytes, timestamps: bytes, observations: 
         result.append(Observation(
             observer=observers[row],
             timestamp=int.from_bytes(timestamps[TIMESTAMP_LENGTH * row : TIMESTAMP_LENGTH * row + TIMESTAMP_LENGTH], "big"),
-            value=_from_int192(observations[value_at : value_at + VALUE_LENGTH]),
+            value=decode_int192(observations[value_at : value_at + VALUE_LENGTH]),
         ))
     return tuple(result)

@@ -65,13 +65,15 @@ class Report:
         return len(self.observations)
 
 
-def _int192(value: int, what: str) -> bytes:
+def encode_int192(value: int, what: str) -> bytes:
+    """24 big-endian bytes, two's complement; ``what`` names the field in the error."""
     if not INT192_MIN <= value <= INT192_MAX:
         raise ReportError(f"{what} {value} does not fit in int192")
     return (value % 2**192).to_bytes(24, "big")
 
 
-def _from_int192(raw: bytes) -> int:
+def decode_int192(raw: bytes) -> int:
+    """The int192 in 24 big-endian two's-complement bytes."""
     value = int.from_bytes(raw, "big")
     return value - 2**192 if value >= 2**191 else value
 
@@ -90,7 +92,7 @@ def encode_report(report: Report) -> bytes:
         report.config_digest,
         report.epoch.to_bytes(4, "big"),
         bytes([report.round]),
-        _int192(report.answer, "answer"),
+        encode_int192(report.answer, "answer"),
         bytes([report.count]),
     ]
     for o in report.observations:
@@ -101,7 +103,7 @@ def encode_report(report: Report) -> bytes:
         if not 0 <= o.timestamp <= UINT32_MAX:
             raise ReportError(f"timestamp {o.timestamp} does not fit in uint32")
         parts.append(o.timestamp.to_bytes(4, "big"))
-    parts.extend(_int192(o.value, "observation") for o in report.observations)
+    parts.extend(encode_int192(o.value, "observation") for o in report.observations)
     return b"".join(parts)
 
 
@@ -119,7 +121,7 @@ def decode_report(data: bytes) -> Report:
         Observation(
             observer=observers[i],
             timestamp=int.from_bytes(data[ts_at + 4 * i : ts_at + 4 * i + 4], "big"),
-            value=_from_int192(data[val_at + 24 * i : val_at + 24 * i + 24]),
+            value=decode_int192(data[val_at + 24 * i : val_at + 24 * i + 24]),
         )
         for i in range(k)
     )
@@ -127,7 +129,7 @@ def decode_report(data: bytes) -> Report:
         config_digest=data[0:32],
         epoch=int.from_bytes(data[32:36], "big"),
         round=data[36],
-        answer=_from_int192(data[37:61]),
+        answer=decode_int192(data[37:61]),
         observations=observations,
     )
 
@@ -170,7 +172,7 @@ def decode_event_observations(observers: bytes, timestamps: bytes, values: bytes
         Observation(
             observer=observers[i],
             timestamp=int.from_bytes(timestamps[4 * i : 4 * i + 4], "big"),
-            value=_from_int192(values[24 * i : 24 * i + 24]),
+            value=decode_int192(values[24 * i : 24 * i + 24]),
         )
         for i in range(k)
     )
