@@ -85,6 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
     committee.add_argument("--out", required=True, help="folder for committee.json and oracle-<i>.json")
     committee.add_argument("--json", action="store_true")
 
+    keys = sub.add_parser("keys", help="committee keys in password-protected keystores")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
+    keys_new = keys_sub.add_parser("new", help="deal a committee into EIP-2335 / V3 keystores (trusted dealer)")
+    keys_new.add_argument("--nodes", type=_positive, required=True)
+    keys_new.add_argument("--f", type=_non_negative, default=None, help="faults tolerated (default (n-1)//3)")
+    keys_new.add_argument("--threshold", type=_positive, default=None, help="signatures needed (default f+1)")
+    keys_new.add_argument("--out", required=True, help="folder for committee.json and the keystores")
+    keys_new.add_argument("--kdf", choices=["scrypt", "pbkdf2"], default="scrypt")
+    keys_inspect = keys_sub.add_parser("inspect", help="what a key file is, without printing any secret")
+    keys_inspect.add_argument("file")
+    keys_import = keys_sub.add_parser("import", help="move a plaintext committee folder into keystores")
+    keys_import.add_argument("--from", dest="source", required=True, help="folder written by `ocr committee new`")
+    keys_import.add_argument("--out", required=True, help="new folder for committee.json and the keystores")
+    keys_import.add_argument("--kdf", choices=["scrypt", "pbkdf2"], default="scrypt")
+    for p in (keys_new, keys_inspect, keys_import):
+        p.add_argument("--password-file", help="file whose first line is the password (default: $OCR_KEYSTORE_PASSWORD)")
+        p.add_argument("--json", action="store_true")
+
     deploy = sub.add_parser("deploy", help="deploy an OCRFeed")
     deploy.add_argument("--decimals", type=int, default=8)
     deploy.add_argument("--description", default="ETH / USD")
@@ -101,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--feed", required=True)
     push.add_argument("--keys", required=True, help="folder written by `ocr committee new`")
     push.add_argument("--value", type=float, required=True, help="price in units (scaled by decimals)")
+    push.add_argument("--password-file", dest="keystore_password_file",
+                      help="password for keystores in --keys (default: $OCR_KEYSTORE_PASSWORD)")
     _add_chain_options(push)
 
     gas = sub.add_parser("gas", help="gas benchmarks and forge-format gas snapshots")
@@ -191,6 +211,72 @@ def _cmd_committee(args: argparse.Namespace) -> None:
           f"t={committee.threshold}")
 
 
+def _cmd_keys(args: argparse.Namespace) -> None:
+    from ocr_client.committee import LocalCommittee
+    from ocr_client.committee_files import load_password, read_committee, write_committee
+
+    password = load_password(args.password_file)
+    if args.keys_command == "inspect":
+        info = _inspect_key_file(Path(args.file), password)
+        _emit(args, info, ", ".join(f"{k}: {v}" for k, v in info.items()))
+        return
+    if password is None:
+        raise OCRError("keystores need a password: give --password-file or set OCR_KEYSTORE_PASSWORD")
+    if args.keys_command == "new":
+        committee = LocalCommittee.create(args.nodes, args.f, args.threshold, seed=None)
+    else:
+        committee = read_committee(Path(args.source))
+    path = write_committee(committee, Path(args.out), password, args.kdf)
+    _emit(args, {"committee": str(path), "n": committee.n, "f": committee.f, "threshold": committee.threshold},
+          f"wrote {path} and {2 * committee.n} keystores: n={committee.n} f={committee.f} t={committee.threshold}")
+
+
+def _inspect_key_file(path: Path, password: str | None) -> dict[str, object]:
+    """Kind and public parts of a key file; with a password, whether it decrypts. Never a secret."""
+    from eth_account import Account
+
+    from ocr_client.errors import KeyFileError
+    from ocr_client.keys import KeystoreError, decrypt_secret_key, keystore_pubkey
+
+    try:
+        data = json.loads(path.read_text())
+    except OSError as exc:
+        raise KeyFileError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError:
+        raise KeyFileError(f"{path} is not valid JSON (corrupted?)") from None
+    if not isinstance(data, dict):
+        raise KeyFileError(f"{path} is not a key file")
+    info: dict[str, object]
+    if data.get("version") == 4 and "crypto" in data:
+        pubkey = keystore_pubkey(data)
+        info = {"kind": "eip-2335 bls keystore", "pubkey": pubkey.hex() if pubkey else None,
+                "path": data.get("path"), "uuid": data.get("uuid")}
+        if password is not None:
+            try:
+                decrypt_secret_key(data, password)
+            except KeystoreError as exc:
+                raise KeyFileError(f"{path}: {exc}") from None
+            info["password"] = "ok"
+    elif data.get("version") == 3 and "crypto" in data:
+        info = {"kind": "web3 v3 keystore", "address": "0x" + str(data.get("address", "")).removeprefix("0x")}
+        if password is not None:
+            try:
+                Account.decrypt(data, password)
+            except ValueError:
+                raise KeyFileError(f"{path}: wrong password or corrupted keystore") from None
+            info["password"] = "ok"
+    elif "kind" in data:
+        info = {"kind": str(data["kind"])}
+        for field in ("n", "f", "threshold", "index"):
+            if field in data:
+                info[field] = data[field]
+        if "bls_secret_share" in data:
+            info["warning"] = "plaintext secrets: move them into keystores with `ocr keys import`"
+    else:
+        raise KeyFileError(f"{path} is not a key file this ocr knows")
+    return info
+
+
 def _session_and_account(args: argparse.Namespace) -> tuple[Any, Any]:
     from ocr_client.chain.session import load_account, open_session
 
@@ -222,13 +308,13 @@ def _cmd_set_config(args: argparse.Namespace) -> None:
 
 
 def _cmd_push(args: argparse.Namespace) -> None:
-    from ocr_client.committee_files import read_committee
+    from ocr_client.committee_files import load_password, read_committee
     from ocr_client.feed import Feed
     from ocr_client.testing.local_feed import LocalFeed
 
     if not math.isfinite(args.value):
         raise OCRError(f"--value must be a finite number, got {args.value}")
-    committee = read_committee(Path(args.keys))
+    committee = read_committee(Path(args.keys), load_password(args.keystore_password_file))
     session, account = _session_and_account(args)
     feed = Feed(session.w3, args.feed)
     local = LocalFeed(session.w3, feed, committee, account)
@@ -307,7 +393,7 @@ def _gas_snapshot(args: argparse.Namespace) -> None:
 
 COMMANDS = {
     "demo": _cmd_demo, "chain": _cmd_chain, "committee": _cmd_committee, "deploy": _cmd_deploy,
-    "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read, "gas": _cmd_gas,
+    "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read, "gas": _cmd_gas, "keys": _cmd_keys,
 }
 
 

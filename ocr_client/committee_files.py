@@ -1,9 +1,12 @@
-"""Committee files on disk: a public ``committee.json`` and one secrets file per oracle.
+"""Committee files on disk: a public ``committee.json`` and the secrets of each oracle.
 
-Each file names its ``kind``, so a transmitter key given where a committee is expected (or the
-reverse) is refused with a clear message instead of a stack trace. Secrets files are written
-with mode 0600 and atomically. They hold plaintext keys: EIP-2335 keystores replace them in the
-trustless-keys issue.
+Secrets come in two forms. With a password (``ocr keys new``): an EIP-2335 keystore per BLS
+share (``oracle-<i>.bls.json``, its pubkey the oracle's public share) and a web3 V3 keystore per
+transmitter key (``oracle-<i>.transmitter.json``). Without one (``ocr committee new``, for local
+development only): plaintext ``oracle-<i>.json``. The share index and the group key live in the
+public ``committee.json`` beside them. Every file names its ``kind`` (or is a keystore), so a file
+of the wrong kind is refused with a clear message; everything is written with mode 0600 for
+secrets, atomically.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from pathlib import Path
 from typing import Any, Final
 
 from eth_account import Account
+from eth_account.signers.local import LocalAccount
 
 from ocr_client.committee import LocalCommittee
 from ocr_client.crypto import Committee, Dealing, SecretShare, get_backend
 from ocr_client.errors import KeyFileError, OCRError
+from ocr_client.keys import KdfName, KeystoreError, decrypt_secret_key, encrypt_secret_key
 from ocr_client.report.config import OnchainConfig
 
 COMMITTEE_KIND: Final[str] = "ocr-client/committee"
+PASSWORD_ENV: Final[str] = "OCR_KEYSTORE_PASSWORD"
 ORACLE_KIND: Final[str] = "ocr-client/oracle-secrets"
 FORMAT_VERSION: Final[int] = 1
 
@@ -49,8 +55,10 @@ def _read(path: Path, kind: str) -> dict[str, Any]:
     return data
 
 
-def write_committee(committee: LocalCommittee, out_dir: Path) -> Path:
-    """Write committee.json and oracle-<i>.json files; refuse to overwrite an existing committee."""
+def write_committee(committee: LocalCommittee, out_dir: Path, password: str | None = None,
+                    kdf: KdfName = "scrypt") -> Path:
+    """Write committee.json and each oracle's secrets (keystores when a password is given);
+    refuse to overwrite an existing committee."""
     if out_dir.exists() and not out_dir.is_dir():
         raise KeyFileError(f"{out_dir} exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -58,11 +66,19 @@ def write_committee(committee: LocalCommittee, out_dir: Path) -> Path:
     if public.exists():
         raise KeyFileError(f"{public} already exists; choose another --out folder")
     for i in range(committee.n):
-        _write_atomic(out_dir / f"oracle-{i}.json", {
-            "kind": ORACLE_KIND, "version": FORMAT_VERSION, "index": i,
-            "bls_secret_share": committee.share(i).secret.to_bytes(32, "big").hex(),
-            "transmitter_private_key": committee.transmitters[i].key.hex(),
-        }, 0o600)
+        if password is None:
+            _write_atomic(out_dir / f"oracle-{i}.json", {
+                "kind": ORACLE_KIND, "version": FORMAT_VERSION, "index": i,
+                "bls_secret_share": committee.share(i).secret.to_bytes(32, "big").hex(),
+                "transmitter_private_key": committee.transmitters[i].key.hex(),
+            }, 0o600)
+            continue
+        _write_atomic(out_dir / f"oracle-{i}.bls.json", encrypt_secret_key(
+            committee.share(i).secret, password, kdf, path=f"ocr/{committee.threshold}-of-{committee.n}/{i}",
+            description=f"ocr-client BLS share index {i + 1} (oracle {i})",
+        ), 0o600)
+        _write_atomic(out_dir / f"oracle-{i}.transmitter.json",
+                      dict(Account.encrypt(committee.transmitters[i].key, password, kdf=kdf)), 0o600)
     _write_atomic(public, {
         "kind": COMMITTEE_KIND, "version": FORMAT_VERSION,
         "n": committee.n, "f": committee.f, "threshold": committee.threshold,
@@ -88,21 +104,72 @@ def read_onchain_config(path: Path, min_answer: int, max_answer: int) -> Onchain
         raise KeyFileError(f"{path} is missing or has a malformed field: {exc}") from None
 
 
-def read_committee(folder: Path) -> LocalCommittee:
-    """A LocalCommittee from committee.json plus every oracle-<i>.json in ``folder``."""
+def _read_keystore(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except OSError as exc:
+        raise KeyFileError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError:
+        raise KeyFileError(f"{path} is not valid JSON (corrupted?)") from None
+    if not isinstance(data, dict) or "crypto" not in data:
+        raise KeyFileError(f"{path} is not a keystore")
+    return data
+
+
+def _oracle_secrets(folder: Path, i: int, password: str | None) -> tuple[int, LocalAccount]:
+    """Oracle ``i``'s (BLS secret share, transmitter account), from keystores or plaintext."""
+    bls_path = folder / f"oracle-{i}.bls.json"
+    if not bls_path.exists():
+        oracle = _read(folder / f"oracle-{i}.json", ORACLE_KIND)
+        account: LocalAccount = Account.from_key(bytes.fromhex(oracle["transmitter_private_key"]))
+        return int(oracle["bls_secret_share"], 16), account
+    if password is None:
+        raise KeyFileError(f"{folder} holds keystores: give --password-file or set {PASSWORD_ENV}")
+    try:
+        secret = decrypt_secret_key(_read_keystore(bls_path), password)
+    except KeystoreError as exc:
+        raise KeyFileError(f"{bls_path}: {exc}") from None
+    tx_path = folder / f"oracle-{i}.transmitter.json"
+    try:
+        key = Account.decrypt(_read_keystore(tx_path), password)
+    except ValueError as exc:  # eth-account's wrong-password and malformed-keystore errors
+        raise KeyFileError(f"{tx_path}: cannot decrypt ({exc})") from None
+    account = Account.from_key(key)
+    return secret, account
+
+
+def read_committee(folder: Path, password: str | None = None) -> LocalCommittee:
+    """A LocalCommittee from committee.json plus each oracle's secrets in ``folder``."""
     data = _read(folder / "committee.json", COMMITTEE_KIND)
     try:
         n, f, t = int(data["n"]), int(data["f"]), int(data["threshold"])
         public = Committee(t, bytes.fromhex(data["group_public_key"]),
                            tuple(bytes.fromhex(s) for s in data["public_shares"]))
         shares, accounts = [], []
+        backend = get_backend()
         for i in range(n):
-            oracle = _read(folder / f"oracle-{i}.json", ORACLE_KIND)
-            shares.append(SecretShare(i + 1, int(oracle["bls_secret_share"], 16)))
-            accounts.append(Account.from_key(bytes.fromhex(oracle["transmitter_private_key"])))
+            secret, account = _oracle_secrets(folder, i, password)
+            # a share from another committee (or a mixed-up file) is caught before decrypting the rest
+            if backend.public_key(secret) != public.public_share(i + 1):
+                raise KeyFileError(f"the share for oracle {i} does not match committee.json's public share")
+            shares.append(SecretShare(i + 1, secret))
+            accounts.append(account)
     except KeyFileError:
         raise
     except (KeyError, ValueError, TypeError, OCRError) as exc:
         raise KeyFileError(f"committee in {folder} is malformed: {exc}") from None
     return LocalCommittee(f=f, dealing=Dealing(public, tuple(shares)), transmitters=tuple(accounts),
                           backend=get_backend())
+
+
+def load_password(password_file: str | None) -> str | None:
+    """The keystore password from ``--password-file`` (first line), else ``OCR_KEYSTORE_PASSWORD``, else None."""
+    if password_file:
+        try:
+            lines = Path(password_file).read_text().splitlines()
+        except OSError as exc:
+            raise KeyFileError(f"cannot read password file {password_file}: {exc.strerror}") from None
+        if not lines or not lines[0]:
+            raise KeyFileError(f"password file {password_file} is empty")
+        return lines[0]
+    return os.environ.get(PASSWORD_ENV) or None
