@@ -378,7 +378,7 @@ def _gas_snapshot(args: argparse.Namespace) -> None:
     path = Path(args.file)
     if args.tolerance < 0:
         raise OCRError(f"--tolerance must not be negative, got {args.tolerance}")
-    measured = snapshot_entries()
+    measured = dict(snapshot_entries())
     if not (args.check or args.diff):
         gas_snapshot.write(path, measured)
         print(f"wrote {path} ({len(measured)} entries)")

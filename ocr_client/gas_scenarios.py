@@ -8,6 +8,7 @@ nothing here may depend on the clock.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -74,8 +75,10 @@ def measure_all(nodes: tuple[int, ...] = SNAPSHOT_NODES) -> list[Measurement]:
     return results
 
 
+@functools.cache
 def snapshot_entries() -> dict[str, int]:
-    """Every entry of .gas-snapshot, measured now (``Contract:case`` -> gas)."""
+    """Every entry of .gas-snapshot (``Contract:case`` -> gas), measured once per process: the
+    scenarios are fixed and the compiled code cannot change under a running process."""
     from ocr_client.multifeed.scheme import measure_snapshot_cases, snapshot_name  # it builds on this module
 
     entries = {m.snapshot_name: m.gas_used for m in measure_all(SNAPSHOT_NODES)}
