@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--rpc-url", help="use this chain instead of a managed anvil")
     demo.add_argument("--private-key-file", help="payer key when --rpc-url is given")
     demo.add_argument("--json", action="store_true", help="print one JSON document")
+    demo.add_argument("--keys", help="run with this committee (folder from `ocr keys new`); --nodes is taken from it")
+    demo.add_argument("--password-file", help="password for --keys (default: $OCR_KEYSTORE_PASSWORD)")
 
     chain = sub.add_parser("chain", help="a managed anvil in the background")
     chain.add_argument("action", choices=["up", "down", "status"])
@@ -151,10 +153,15 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
 def _cmd_demo(args: argparse.Namespace) -> None:
     from ocr_client.chain.session import load_account
     from ocr_client.committee import default_f
+    from ocr_client.committee_files import load_password, read_committee
     from ocr_client.demo import RoundResult, run_demo
     from ocr_client.testing.local_feed import LocalFeed
 
-    f = default_f(args.nodes)
+    committee = None
+    if args.keys:
+        committee = read_committee(Path(args.keys), load_password(args.password_file))
+        args.nodes = committee.n
+    f = committee.f if committee else default_f(args.nodes)
     faulty = f if args.faulty is None else args.faulty
     if faulty > args.nodes:
         raise OCRError(f"--faulty {faulty} exceeds --nodes {args.nodes}")
@@ -168,7 +175,7 @@ def _cmd_demo(args: argparse.Namespace) -> None:
               f"  {r.gas_used or '-':>8}  {r.status:<9} {r.error or ''} {r.tx or ''}")
 
     with LocalFeed.start(n=args.nodes, f=f, seed=args.seed, rpc_url=args.rpc_url, owner=owner,
-                         description="DEMO / USD") as local:
+                         description="DEMO / USD", committee=committee) as local:
         if not args.json:
             print(f"feed {local.address} on chain {local.chain_id}: n={local.committee.n} f={f} "
                   f"t={local.committee.threshold}, {faulty} lying node(s)")

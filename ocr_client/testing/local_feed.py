@@ -57,10 +57,11 @@ class LocalFeed(LocalCommitteeFeed[Feed, Report]):
         description: str = "TEST / USD",
         min_answer: int = DEFAULT_MIN_ANSWER,
         max_answer: int = DEFAULT_MAX_ANSWER,
+        committee: LocalCommittee | None = None,
     ) -> LocalFeed:
         """Start anvil (unless ``rpc_url``), deploy a feed and configure an n-node committee."""
         return on_chain(rpc_url, lambda w3, anvil: cls.deploy(
-            w3, n, f, threshold, seed, owner, decimals, description, min_answer, max_answer, anvil))
+            w3, n, f, threshold, seed, owner, decimals, description, min_answer, max_answer, anvil, committee))
 
     @classmethod
     def deploy(
@@ -76,10 +77,12 @@ class LocalFeed(LocalCommitteeFeed[Feed, Report]):
         min_answer: int = DEFAULT_MIN_ANSWER,
         max_answer: int = DEFAULT_MAX_ANSWER,
         anvil: Anvil | None = None,
+        committee: LocalCommittee | None = None,
     ) -> LocalFeed:
-        """Deploy and configure a feed on an already connected chain."""
+        """Deploy and configure a feed on an already connected chain, for ``committee`` or a new
+        seeded one of n nodes."""
         owner = owner or dev_account(0)
-        committee = LocalCommittee.create(n, f, threshold, seed)
+        committee = committee or LocalCommittee.create(n, f, threshold, seed)
         feed = Feed.deploy(w3, owner, decimals, description)
         feed.set_config(owner, committee.onchain_config(min_answer, max_answer))
         return cls(w3, feed, committee, owner, anvil)

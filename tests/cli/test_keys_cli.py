@@ -123,3 +123,13 @@ def test_import_moves_a_plaintext_committee_into_keystores(
     plain = read_committee(tmp_path / "plain")
     moved = read_committee(tmp_path / "ks", PASSWORD)
     assert [s.secret for s in moved.dealing.secret_shares] == [s.secret for s in plain.dealing.secret_shares]
+
+
+def test_demo_runs_with_a_committee_from_keystores(
+    keystore_folder: Path, password_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--keys", str(keystore_folder), "--password-file", str(password_file),
+                 "--rounds", "2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["n"], doc["f"], doc["threshold"]) == (4, 1, 2)
+    assert [r["status"] for r in doc["rounds"]] == ["accepted", "accepted"]
