@@ -26,7 +26,8 @@ def default_f(n: int) -> int:
     return (n - 1) // 3
 
 
-def _transmitter_key(seed: int | None, index: int) -> LocalAccount:
+def transmitter_key(seed: int | None, index: int) -> LocalAccount:
+    """Oracle ``index``'s transmitter account: derived from ``seed``, or fresh when seed is None."""
     if seed is None:
         fresh: LocalAccount = Account.create()
         return fresh
@@ -62,7 +63,7 @@ class LocalCommittee:
         backend = backend or get_backend()
         rng_seed: int | bytes = secrets.token_bytes(32) if seed is None else seed
         dealing = deal(n, t, rng_seed, backend)
-        transmitters = tuple(_transmitter_key(seed, i) for i in range(n))
+        transmitters = tuple(transmitter_key(seed, i) for i in range(n))
         return cls(f=f, dealing=dealing, transmitters=transmitters, backend=backend)
 
     @property

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from web3 import Web3
 
 from ocr_client import settings
+from ocr_client.accountable.scheme import AccountableScheme
 from ocr_client.baselines.ecdsa import EcdsaScheme
 from ocr_client.baselines.per_oracle import PerOracleScheme
 from ocr_client.bench_types import BenchResult, Scheme, calldata_gas
@@ -51,7 +52,7 @@ class ThresholdBlsScheme:
 
 def available_schemes() -> list[Scheme]:
     """Every scheme the bench measures, ours first."""
-    return [ThresholdBlsScheme(), MultiFeedScheme(min_feeds=2), EcdsaScheme(), PerOracleScheme()]
+    return [ThresholdBlsScheme(), AccountableScheme(), MultiFeedScheme(min_feeds=2), EcdsaScheme(), PerOracleScheme()]
 
 
 @dataclass
@@ -138,7 +139,7 @@ def format_table(report: BenchReport) -> str:
                      f"{r.calldata_bytes:>10}{r.verify_gas if r.verify_gas is not None else '-':>9}"
                      f"{r.gas_per_report:>12,}{r.gas_per_feed:>10,}")
     ours = report.by_scheme("threshold-bls")
-    for baseline in ("ecdsa", "per-oracle"):
+    for baseline in ("accountable-bls", "ecdsa", "per-oracle"):
         theirs = report.by_scheme(baseline)
         common = sorted(set(ours) & set(theirs))
         if common:

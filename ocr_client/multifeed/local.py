@@ -38,7 +38,7 @@ FeedValues = int | Sequence[int]
 SignedMultiTransmit = SignedCall[MultiReport]
 
 
-class LocalMultiFeed(LocalCommitteeFeed[MultiFeed, MultiReport]):
+class LocalMultiFeed(LocalCommitteeFeed[MultiFeed, MultiReport, LocalCommittee]):
     """A deployed, configured hub plus the committee that signs for it."""
 
     def __init__(self, w3: Web3, hub: MultiFeed, committee: LocalCommittee, owner: LocalAccount,

@@ -6,7 +6,7 @@ report, assemble the transmit call, fund and send it, and track (epoch, round). 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
@@ -18,7 +18,6 @@ from web3.types import TxReceipt
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect, preflight
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee import LocalCommittee
 from ocr_client.committee_contract import CommitteeContract
 from ocr_client.crypto.threshold import CombinedSignature
 from ocr_client.report.layout import encode_transmit_calldata, signing_digest
@@ -37,7 +36,17 @@ class EpochRound(Protocol):
     def round(self) -> int: ...
 
 
+class SigningCommittee(Protocol):
+    """Any committee that can sign a report digest: a threshold committee or accountable signers."""
+
+    @property
+    def transmitters(self) -> tuple[LocalAccount, ...]: ...
+
+    def sign(self, digest: bytes, signers: Iterable[int] | None = None) -> CombinedSignature: ...
+
+
 ReportT = TypeVar("ReportT", bound=EpochRound)
+CommitteeT = TypeVar("CommitteeT", bound=SigningCommittee)
 HandleT = TypeVar("HandleT", bound=CommitteeContract)
 T = TypeVar("T")
 
@@ -73,10 +82,10 @@ def on_chain(rpc_url: str | None, build: Callable[[Web3, Anvil | None], T]) -> T
         raise
 
 
-class LocalCommitteeFeed(ABC, Generic[HandleT, ReportT]):
+class LocalCommitteeFeed(ABC, Generic[HandleT, ReportT, CommitteeT]):
     """A deployed, configured committee contract plus the committee that signs for it."""
 
-    def __init__(self, w3: Web3, handle: HandleT, committee: LocalCommittee, owner: LocalAccount,
+    def __init__(self, w3: Web3, handle: HandleT, committee: CommitteeT, owner: LocalAccount,
                  anvil: Anvil | None = None) -> None:
         self.w3 = w3
         self.handle = handle

@@ -32,7 +32,7 @@ DEFAULT_TIMESTAMP: Final[int] = 1_700_000_000
 SignedTransmit = SignedCall[Report]
 
 
-class LocalFeed(LocalCommitteeFeed[Feed, Report]):
+class LocalFeed(LocalCommitteeFeed[Feed, Report, LocalCommittee]):
     """A deployed, configured feed plus the committee that signs for it."""
 
     @property
