@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
-
 import {BLS12381} from "../bls/BLS12381.sol";
 import {PrecompileFailed} from "../bls/BLS12381Errors.sol";
 import {CalldataScans} from "../committee/CalldataScans.sol";
-import {CommitteeFeed} from "../committee/CommitteeFeed.sol";
+import {SingleFeedRounds} from "../committee/SingleFeedRounds.sol";
 import {CommitteeRules} from "../committee/CommitteeRules.sol";
 import {ICommitteeFeed} from "../committee/ICommitteeFeed.sol";
 import {KeyStore} from "../feed/KeyStore.sol";
@@ -26,8 +24,7 @@ import {IAccountableFeed} from "./IAccountableFeed.sol";
 ///      Key store (KeyStore layout): digest | key-store addresses (3 x 20 bytes, then 4 zero bytes) |
 ///      sum of all n keys (the `groupPublicKey` view; informational) | transmitters. The per-oracle
 ///      keys and the bounds live in AccountableKeys data contracts.
-contract AccountableFeed is AggregatorV3Interface, IAccountableFeed, AccountableFeedErrors, CommitteeFeed {
-    uint256 private constant VERSION = 1;
+contract AccountableFeed is IAccountableFeed, AccountableFeedErrors, SingleFeedRounds {
     /// @dev Digest scheme prefix of accountable configurations (OCRFeed 0x0b15, multi-feed 0x0b16).
     uint256 private constant CONFIG_DIGEST_PREFIX = 0x0b17;
     /// @notice DST of proofs of possession: distinct from the report DST, so no report signature
@@ -44,21 +41,12 @@ contract AccountableFeed is AggregatorV3Interface, IAccountableFeed, Accountable
     uint256 private constant G1MSM_PRECOMPILE = 0x0c;
     uint256 private constant G1MSM_ONE_GAS = 12_000;
 
-    struct Transmission {
-        int192 answer;
-        uint32 startedAt;
-        uint32 updatedAt;
-    }
 
-    mapping(uint32 roundId => Transmission) internal s_transmissions;
 
-    uint8 private immutable i_decimals;
-    string private s_description;
 
-    constructor(uint8 feedDecimals, string memory feedDescription, address initialOwner) CommitteeFeed(initialOwner) {
-        i_decimals = feedDecimals;
-        s_description = feedDescription;
-    }
+    constructor(uint8 feedDecimals, string memory feedDescription, address initialOwner)
+        SingleFeedRounds(feedDecimals, feedDescription, initialOwner)
+    {}
 
     /*//////////////////////////////////////////////////////////////
                              CONFIGURATION
@@ -243,86 +231,23 @@ contract AccountableFeed is AggregatorV3Interface, IAccountableFeed, Accountable
     /// @dev NewTransmission encoded by hand as in OCRFeed (the packed sections copied straight
     ///      from calldata), with a ninth head word: the signer bitmap.
     function _emitTransmission(uint32 roundId, uint256 count, int192 answer, uint256 signers) private {
-        (uint256 observersAt, uint256 timestampsAt, uint256 valuesAt, uint256 signatureAt) =
-            ReportLayout.sectionOffsets(count);
         bytes32 digest = ReportLayout.configDigest();
         uint40 epochAndRound = ReportLayout.epochAndRound();
         bytes32 topic = NewTransmission.selector;
+        uint256 p;
         assembly ("memory-safe") {
-            let p := mload(0x40)
+            p := mload(0x40) // scratch past the free memory pointer: not allocated, the log reads it
             mstore(p, digest)
             mstore(add(p, 0x20), shr(ROUND_BITS, epochAndRound))
             mstore(add(p, 0x40), and(epochAndRound, ROUND_MASK))
-            mstore(add(p, 0x60), answer)
+            mstore(add(p, 0x60), answer) // int192 is sign-extended to the full word by the compiler
             mstore(add(p, 0xe0), caller())
             mstore(add(p, 0x100), signers)
-            let next := add(p, EVENT_HEAD_LENGTH)
-
-            mstore(add(p, 0x80), sub(next, p))
-            let length := sub(timestampsAt, observersAt)
-            let padded := and(add(length, 31), not(31))
-            mstore(next, length)
-            mstore(add(next, padded), 0)
-            calldatacopy(add(next, 0x20), observersAt, length)
-            next := add(add(next, 0x20), padded)
-
-            mstore(add(p, 0xa0), sub(next, p))
-            length := sub(valuesAt, timestampsAt)
-            padded := and(add(length, 31), not(31))
-            mstore(next, length)
-            mstore(add(next, padded), 0)
-            calldatacopy(add(next, 0x20), timestampsAt, length)
-            next := add(add(next, 0x20), padded)
-
-            mstore(add(p, 0xc0), sub(next, p))
-            length := sub(signatureAt, valuesAt)
-            padded := and(add(length, 31), not(31))
-            mstore(next, length)
-            mstore(add(next, padded), 0)
-            calldatacopy(add(next, 0x20), valuesAt, length)
-            next := add(add(next, 0x20), padded)
-
-            log2(p, sub(next, p), topic, roundId)
         }
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                             CONSUMER VIEWS
-    //////////////////////////////////////////////////////////////*/
-
-    function decimals() external view override returns (uint8) {
-        return i_decimals;
-    }
-
-    function description() external view override returns (string memory) {
-        return s_description;
-    }
-
-    function version() external pure override returns (uint256) {
-        return VERSION;
-    }
-
-    function getRoundData(uint80 roundId)
-        external
-        view
-        override
-        returns (uint80 roundId_, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-    {
-        if (roundId == 0 || roundId > s_hot.latestRoundId) revert NoDataPresent();
-        Transmission memory t = s_transmissions[uint32(roundId)];
-        return (roundId, t.answer, t.startedAt, t.updatedAt, roundId);
-    }
-
-    function latestRoundData()
-        external
-        view
-        override
-        returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-    {
-        uint32 latest = s_hot.latestRoundId;
-        if (latest == 0) revert NoDataPresent();
-        Transmission memory t = s_transmissions[latest];
-        return (latest, t.answer, t.startedAt, t.updatedAt, latest);
+        uint256 end = _writeObservationTails(p, EVENT_HEAD_LENGTH, count);
+        assembly ("memory-safe") {
+            log2(p, sub(end, p), topic, roundId)
+        }
     }
 
     /*//////////////////////////////////////////////////////////////

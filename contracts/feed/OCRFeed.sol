@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
-
 import {BLS12381} from "../bls/BLS12381.sol";
 import {CalldataScans} from "../committee/CalldataScans.sol";
-import {CommitteeFeed} from "../committee/CommitteeFeed.sol";
+import {SingleFeedRounds} from "../committee/SingleFeedRounds.sol";
 import {ICommitteeFeed} from "../committee/ICommitteeFeed.sol";
 import {CommitteeRules} from "../committee/CommitteeRules.sol";
 import {IOCRFeed} from "../interfaces/IOCRFeed.sol";
@@ -21,13 +19,11 @@ import {ReportLayout} from "./ReportLayout.sol";
 ///      Gas care in `transmit`: the hot state is one storage slot, the per-configuration data is one
 ///      EXTCODECOPY from a data contract, every accepted report writes one fresh round slot, and the
 ///      report is read straight from packed calldata (docs/report-format.md) with no ABI decoding.
-contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, CommitteeFeed {
+contract OCRFeed is IOCRFeed, OCRFeedErrors, SingleFeedRounds {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev AggregatorV3Interface version of this contract.
-    uint256 private constant VERSION = 1;
 
     /// @dev The top two bytes of every config digest name the digest scheme (like libocr's prefix).
     uint256 private constant CONFIG_DIGEST_PREFIX = 0x0b15;
@@ -40,17 +36,8 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, CommitteeFee
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev One round record, one slot (24 + 4 + 4 bytes).
-    struct Transmission {
-        int192 answer;
-        uint32 startedAt; // timestamp of the median observation
-        uint32 updatedAt; // block timestamp of the transmission
-    }
 
-    mapping(uint32 roundId => Transmission) internal s_transmissions;
 
-    uint8 private immutable i_decimals;
-    string private s_description;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -59,10 +46,9 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, CommitteeFee
     /// @param feedDecimals Decimals of the answers (AggregatorV3Interface.decimals).
     /// @param feedDescription Human description, e.g. "ETH / USD".
     /// @param initialOwner Account allowed to call setConfig.
-    constructor(uint8 feedDecimals, string memory feedDescription, address initialOwner) CommitteeFeed(initialOwner) {
-        i_decimals = feedDecimals;
-        s_description = feedDescription;
-    }
+    constructor(uint8 feedDecimals, string memory feedDescription, address initialOwner)
+        SingleFeedRounds(feedDecimals, feedDescription, initialOwner)
+    {}
 
     /*//////////////////////////////////////////////////////////////
                              CONFIGURATION
@@ -193,107 +179,22 @@ contract OCRFeed is AggregatorV3Interface, IOCRFeed, OCRFeedErrors, CommitteeFee
     ///      Layout: 8 head words (digest, epoch, round, answer, three tail offsets, transmitter),
     ///      then each tail as a length word and its bytes zero-padded to 32.
     function _emitTransmission(uint32 roundId, uint256 count, int192 answer) private {
-        (uint256 observersAt, uint256 timestampsAt, uint256 valuesAt, uint256 signatureAt) =
-            ReportLayout.sectionOffsets(count);
         bytes32 digest = ReportLayout.configDigest();
         uint40 epochAndRound = ReportLayout.epochAndRound();
         bytes32 topic = NewTransmission.selector;
+        uint256 p;
         assembly ("memory-safe") {
-            // Each tail: a length word, then the calldata bytes zero-padded to 32 (the last data
-            // word is zeroed before the copy because memory here may hold older bytes). Written
-            // out three times: a Yul function costs a jump and stack shuffles per call.
-            let p := mload(0x40)
+            p := mload(0x40) // scratch past the free memory pointer: not allocated, the log reads it
             mstore(p, digest)
             mstore(add(p, 0x20), shr(ROUND_BITS, epochAndRound))
             mstore(add(p, 0x40), and(epochAndRound, ROUND_MASK))
             mstore(add(p, 0x60), answer) // int192 is sign-extended to the full word by the compiler
             mstore(add(p, 0xe0), caller())
-            let next := add(p, EVENT_HEAD_LENGTH)
-
-            mstore(add(p, 0x80), sub(next, p))
-            let length := sub(timestampsAt, observersAt)
-            let padded := and(add(length, 31), not(31))
-            mstore(next, length)
-            mstore(add(next, padded), 0)
-            calldatacopy(add(next, 0x20), observersAt, length)
-            next := add(add(next, 0x20), padded)
-
-            mstore(add(p, 0xa0), sub(next, p))
-            length := sub(valuesAt, timestampsAt)
-            padded := and(add(length, 31), not(31))
-            mstore(next, length)
-            mstore(add(next, padded), 0)
-            calldatacopy(add(next, 0x20), timestampsAt, length)
-            next := add(add(next, 0x20), padded)
-
-            mstore(add(p, 0xc0), sub(next, p))
-            length := sub(signatureAt, valuesAt)
-            padded := and(add(length, 31), not(31))
-            mstore(next, length)
-            mstore(add(next, padded), 0)
-            calldatacopy(add(next, 0x20), valuesAt, length)
-            next := add(add(next, 0x20), padded)
-
-            log2(p, sub(next, p), topic, roundId)
         }
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                             CONSUMER VIEWS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice Decimals of every answer.
-    /// @return The number of decimals.
-    function decimals() external view override returns (uint8) {
-        return i_decimals;
-    }
-
-    /// @notice What this feed reports, e.g. "ETH / USD".
-    /// @return The description.
-    function description() external view override returns (string memory) {
-        return s_description;
-    }
-
-    /// @notice Version of this aggregator implementation.
-    /// @return The version number.
-    function version() external pure override returns (uint256) {
-        return VERSION;
-    }
-
-    /// @notice One past round.
-    /// @param roundId A round accepted earlier (1 = the first report).
-    /// @return roundId_ The round asked for.
-    /// @return answer The median answer.
-    /// @return startedAt Timestamp of the median observation.
-    /// @return updatedAt Block time of the transmission.
-    /// @return answeredInRound Equal to roundId.
-    function getRoundData(uint80 roundId)
-        external
-        view
-        override
-        returns (uint80 roundId_, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-    {
-        if (roundId == 0 || roundId > s_hot.latestRoundId) revert NoDataPresent();
-        Transmission memory t = s_transmissions[uint32(roundId)];
-        return (roundId, t.answer, t.startedAt, t.updatedAt, roundId);
-    }
-
-    /// @notice The newest round. Consumers must check `updatedAt` against their staleness limit.
-    /// @return roundId The newest round id.
-    /// @return answer The median answer.
-    /// @return startedAt Timestamp of the median observation.
-    /// @return updatedAt Block time of the transmission.
-    /// @return answeredInRound Equal to roundId.
-    function latestRoundData()
-        external
-        view
-        override
-        returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
-    {
-        uint32 latest = s_hot.latestRoundId;
-        if (latest == 0) revert NoDataPresent();
-        Transmission memory t = s_transmissions[latest];
-        return (latest, t.answer, t.startedAt, t.updatedAt, latest);
+        uint256 end = _writeObservationTails(p, EVENT_HEAD_LENGTH, count);
+        assembly ("memory-safe") {
+            log2(p, sub(end, p), topic, roundId)
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
