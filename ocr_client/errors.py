@@ -107,3 +107,32 @@ class TransactionRevertedError(ChainError):
 
 class KeyFileError(OCRError, ValueError):
     """A key or committee file that is missing, of the wrong kind, or corrupted."""
+
+
+# --- data sources ---------------------------------------------------------------------------
+
+
+class SourceError(OCRError):
+    """A data source could not produce a usable value: it failed, timed out or answered garbage.
+
+    The observer catches it per source, so a broken source costs only its own reading.
+    """
+
+
+class SourceTimeoutError(SourceError):
+    """The source did not deliver a complete answer within its per-read time budget."""
+
+
+class SourceValueError(SourceError, ValueError):
+    """The source answered, but not with one finite number (non-JSON, wrong path, NaN, bool, too large...)."""
+
+
+class SourceConfigError(SourceError, ConfigError):
+    """A source description (URL, JSON path, file, config entry) is unusable; raised at construction."""
+
+
+# --- networking -----------------------------------------------------------------------------
+
+
+class TransportError(OCRError):
+    """The transport was misconfigured (keys, peers, endpoints) or used after close()."""

@@ -79,10 +79,13 @@ def measure_all(nodes: tuple[int, ...] = SNAPSHOT_NODES) -> list[Measurement]:
 def snapshot_entries() -> dict[str, int]:
     """Every entry of .gas-snapshot (``Contract:case`` -> gas), measured once per process: the
     scenarios are fixed and the compiled code cannot change under a running process."""
-    from ocr_client.multifeed.scheme import measure_snapshot_cases, snapshot_name  # it builds on this module
+    # Both build on this module, hence the late imports.
+    from ocr_client.accountable.scheme import measure_snapshot_cases as accountable_cases
+    from ocr_client.multifeed.scheme import measure_snapshot_cases, snapshot_name
 
     entries = {m.snapshot_name: m.gas_used for m in measure_all(SNAPSHOT_NODES)}
     entries.update({snapshot_name(r.n, k): r.gas_per_report for k, r in measure_snapshot_cases().items()})
+    entries.update(accountable_cases(SNAPSHOT_NODES))
     return entries
 
 

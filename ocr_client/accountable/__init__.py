@@ -2,7 +2,9 @@
 a report carries one aggregate signature plus a bitmap naming its signers (contracts/accountable/).
 
 - :mod:`.keys`: proofs of possession and :class:`AccountableCommittee` (n independent keys);
+- :mod:`.config`: the setConfig argument and its config digest (prefix 0x0b17), as the contract computes it;
 - :mod:`.layout`: the transmit() calldata (report, aggregate signature, signer bitmap, index);
+- :mod:`.checks`: the contract's transmit rules in its order (``first_violation``);
 - :mod:`.contract`: :class:`AccountableFeedHandle`, a handle on a deployed AccountableFeed;
 - :mod:`.local`: :class:`LocalAccountableFeed`, deploy + configure + sign + push in one process;
 - :mod:`.scheme`: :class:`AccountableScheme`, the gas-bench scheme "accountable-bls".

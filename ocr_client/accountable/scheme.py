@@ -9,10 +9,12 @@ from web3 import Web3
 from ocr_client.accountable.local import AccountableSignedCall, LocalAccountableFeed
 from ocr_client.bench_types import BenchResult, calldata_gas
 from ocr_client.chain.accounts import dev_account
+from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.deploy import deploy
+from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.errors import OCRError
-from ocr_client.gas_scenarios import SEED, TIMESTAMP, fixed_values
+from ocr_client.gas_scenarios import SEED, SNAPSHOT_NODES, TIMESTAMP, fixed_values
 
 SCHEME_NAME: Final[str] = "accountable-bls"
 #: Largest committee measured. The contract takes n <= 255, but setConfig checks every proof of
@@ -27,6 +29,26 @@ def run_accountable_scenario(local: LocalAccountableFeed) -> tuple[AccountableSi
     local.push(fixed_values(n, 1), timestamps=[TIMESTAMP] * n)
     signed = local.signed_transmit(fixed_values(n, 2), timestamps=[TIMESTAMP + 1] * n)
     return signed, int(local.send(signed)["gasUsed"])
+
+
+def snapshot_name(n: int, observations: int, signers: int) -> str:
+    """``AccountableFeed:transmit_n{n}_obs{k}_t{t}``: like OCRFeed's entries, plus the signer count,
+    since each signer adds a key load and a G2ADD to the accountable figure."""
+    return f"AccountableFeed:transmit_n{n}_obs{observations}_t{signers}"
+
+
+def measure_snapshot_cases(nodes: tuple[int, ...] = SNAPSHOT_NODES) -> dict[str, int]:
+    """The .gas-snapshot entries of accountable mode (t = f+1, n observations, round 2), measured on
+    one fresh anvil with the feeds deployed in a fixed order: the feed's address is in the signing
+    digest, so only then are the signature bytes, and their calldata gas, the same every run."""
+    entries = {}
+    with Anvil() as anvil:
+        w3 = connect(anvil.rpc_url)
+        for n in nodes:
+            local = LocalAccountableFeed.deploy(w3, n=n, seed=SEED)
+            signed, gas = run_accountable_scenario(local)
+            entries[snapshot_name(n, signed.report.count, len(signed.signers))] = gas
+    return entries
 
 
 class AccountableVerifyGasMeter:
@@ -74,4 +96,5 @@ class AccountableScheme:
         )
 
 
-__all__ = ["SCHEME_NAME", "AccountableScheme", "AccountableVerifyGasMeter", "run_accountable_scenario"]
+__all__ = ["SCHEME_NAME", "AccountableScheme", "AccountableVerifyGasMeter", "measure_snapshot_cases",
+           "run_accountable_scenario", "snapshot_name"]

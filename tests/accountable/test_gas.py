@@ -9,13 +9,21 @@ pairing) at most 121,500 + 1,100 * t.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from web3 import Web3
 
+from ocr_client import gas_snapshot
 from ocr_client.accountable.keys import AccountableCommittee
 from ocr_client.accountable.local import LocalAccountableFeed
-from ocr_client.accountable.scheme import AccountableScheme
+from ocr_client.accountable.scheme import AccountableScheme, measure_snapshot_cases, snapshot_name
 from ocr_client.chain.compiler import compile_contracts
+from ocr_client.committee import default_f
+from ocr_client.gas_scenarios import SNAPSHOT_NODES
 from ocr_client.settings import MAX_RUNTIME_CODE_SIZE
+from ocr_client.testing.pytest_plugin import GasRecorder
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / ".gas-snapshot"
 
 #: threshold-bls gas_per_report from docs/gas.md (round 2, prague).
 THRESHOLD_BLS = {4: 183_398, 10: 187_220, 31: 199_784, 64: 219_598, 100: 241_898}
@@ -61,3 +69,17 @@ def test_scheme_supports_single_feed_up_to_the_configurable_size() -> None:
     assert scheme.name == "accountable-bls"
     assert scheme.supports(4, 1) and scheme.supports(100, 1)
     assert not scheme.supports(101, 1) and not scheme.supports(4, 2) and not scheme.supports(0, 1)
+
+
+def test_accountable_transmit_gas_matches_the_committed_snapshot(ocr_gas: GasRecorder) -> None:
+    """The snapshot's AccountableFeed entries are exactly what the fixed scenarios cost (ocr_gas
+    fails on any drift), and each stays within the per-signer bound of the OCRFeed entry at that n."""
+    measured = measure_snapshot_cases(SNAPSHOT_NODES)
+    for name, gas in measured.items():
+        ocr_gas.record(name, gas)
+    committed = gas_snapshot.read(SNAPSHOT)
+    assert set(measured) <= set(committed), f"missing from .gas-snapshot: {sorted(set(measured) - set(committed))}"
+    for n in SNAPSHOT_NODES:
+        t = default_f(n) + 1
+        extra = measured[snapshot_name(n, n, t)] - committed[f"OCRFeed:transmit_n{n}_obs{n}"]
+        assert 0 < extra <= 6_000 + 1_200 * t, (n, extra)
