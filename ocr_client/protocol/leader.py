@@ -1,0 +1,103 @@
+"""Report generation, leader side: one instance per epoch this oracle leads.
+
+Every DeltaRound the leader starts a round: OBSERVE-REQ to all; after the 2f+1-th valid signed
+observation it waits DeltaGrace for stragglers, then sends all of them in a REPORT-REQ. Followers
+answer with signature shares over the report they rebuilt; once the shares combine into a valid
+signature the leader broadcasts FINAL. Round rMax + 1 is announced but not run: it tells the
+followers to ask for a new epoch.
+"""
+
+from __future__ import annotations
+
+from eth_utils import keccak
+
+from ocr_client.net.clock import TimerHandle
+from ocr_client.protocol.context import NodeContext
+from ocr_client.protocol.messages import FinalReport, ObserveRequest, ReportRequest, ReportShare, SignedObservation
+from ocr_client.protocol.report_rules import rebuild_report
+from ocr_client.report.layout import encode_report, signing_digest
+
+
+class ReportGenerationLeader:
+    """Runs the rounds of one epoch led by this oracle."""
+
+    def __init__(self, ctx: NodeContext, epoch: int) -> None:
+        self.ctx = ctx
+        self.epoch = epoch
+        self.round = 0
+        self.phase = "idle"  # observe -> grace -> report -> final
+        self.observations: dict[int, SignedObservation] = {}
+        self.shares: dict[int, bytes] = {}
+        self.report_hash = b""
+        self.report_bytes = b""
+        self.digest = b""
+        self._round_timer: TimerHandle | None = None
+        self._grace_timer: TimerHandle | None = None
+        self.stopped = False
+
+    def start(self) -> None:
+        self._next_round()
+
+    def stop(self) -> None:
+        self.stopped = True
+        for timer in (self._round_timer, self._grace_timer):
+            if timer is not None:
+                timer.cancel()
+
+    # --- rounds ----------------------------------------------------------------------------
+
+    def _next_round(self) -> None:
+        if self.stopped:
+            return
+        if self._grace_timer is not None:
+            self._grace_timer.cancel()
+        r_max = self.ctx.config.timing.r_max
+        self.round += 1
+        self.phase = "observe"
+        self.observations, self.shares = {}, {}
+        self.ctx.emit("observe", "round-start", self.round, role="leader")
+        self.ctx.broadcast(ObserveRequest(self.epoch, self.round))
+        if self.round <= r_max:
+            self._round_timer = self.ctx.clock.call_later(self.ctx.config.timing.delta_round, self._next_round)
+
+    def on_observation(self, sender: int, message: SignedObservation) -> None:
+        if self.phase not in ("observe", "grace") or (message.epoch, message.round) != (self.epoch, self.round):
+            return
+        if message.observer != sender or sender in self.observations:
+            return  # one observation per oracle, and only its own
+        if not message.verify(self.ctx.config.config_digest, self.ctx.verify_keys[sender]):
+            self.ctx.emit("observe", "bad-observation", self.round, sender=sender)
+            return
+        self.observations[sender] = message
+        if len(self.observations) == self.ctx.config.quorum and self.phase == "observe":
+            self.phase = "grace"
+            self._grace_timer = self.ctx.clock.call_later(self.ctx.config.timing.delta_grace, self._send_report_request)
+
+    def _send_report_request(self) -> None:
+        self._grace_timer = None
+        if self.stopped or self.phase != "grace":
+            return
+        self.phase = "report"
+        chosen = tuple(self.observations[i] for i in sorted(self.observations))
+        report = rebuild_report(self.ctx.config.config_digest, self.epoch, self.round, chosen)
+        self.report_bytes = encode_report(report)
+        self.report_hash = keccak(self.report_bytes)
+        self.digest = signing_digest(self.ctx.chain.chain_id, self.ctx.chain.address, self.report_bytes)
+        self.ctx.emit("report", "report-request", self.round, observers=len(chosen))
+        self.ctx.broadcast(ReportRequest(self.epoch, self.round, chosen))
+
+    def on_share(self, sender: int, message: ReportShare) -> None:
+        if self.phase != "report" or (message.epoch, message.round) != (self.epoch, self.round):
+            return
+        if message.report_hash != self.report_hash or sender in self.shares:
+            return
+        self.shares[sender] = message.share
+        if len(self.shares) < self.ctx.config.threshold:
+            return
+        attestation = self.ctx.signer.combine(dict(self.shares), self.digest)
+        if attestation is None:
+            return  # some shares were bad; wait for more
+        self.phase = "final"
+        self.ctx.emit("finalize", "final-sent", self.round, signers=list(attestation.signers))
+        self.ctx.broadcast(FinalReport(self.epoch, self.round, self.report_bytes, attestation.signature,
+                                       attestation.signers))
