@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ocr_client.dkg.cli import add_dkg_parser, run_keys_dkg
 from ocr_client.errors import OCRError
 
 EXIT_ERROR = 1
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (keys_new, keys_inspect, keys_import):
         p.add_argument("--password-file", help="file whose first line is the password (default: $OCR_KEYSTORE_PASSWORD)")
         p.add_argument("--json", action="store_true")
+    add_dkg_parser(keys_sub)
 
     deploy = sub.add_parser("deploy", help="deploy an OCRFeed")
     deploy.add_argument("--decimals", type=int, default=8)
@@ -222,6 +224,9 @@ def _cmd_keys(args: argparse.Namespace) -> None:
     from ocr_client.committee import LocalCommittee
     from ocr_client.committee_files import load_password, read_committee, write_committee
 
+    if args.keys_command == "dkg":
+        run_keys_dkg(args)
+        return
     password = load_password(args.password_file)
     if args.keys_command == "inspect":
         info = _inspect_key_file(Path(args.file), password)
