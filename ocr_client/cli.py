@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from ocr_client.dkg.cli import add_dkg_parser, run_keys_dkg
 from ocr_client.errors import OCRError
+from ocr_client.node.cli import add_devnet_parser, add_node_parser, run_devnet, run_node
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -106,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--password-file", help="file whose first line is the password (default: $OCR_KEYSTORE_PASSWORD)")
         p.add_argument("--json", action="store_true")
     add_dkg_parser(keys_sub)
+    add_node_parser(sub)
+    add_devnet_parser(sub)
 
     deploy = sub.add_parser("deploy", help="deploy an OCRFeed")
     deploy.add_argument("--decimals", type=int, default=8)
@@ -406,6 +409,7 @@ def _gas_snapshot(args: argparse.Namespace) -> None:
 COMMANDS = {
     "demo": _cmd_demo, "chain": _cmd_chain, "committee": _cmd_committee, "deploy": _cmd_deploy,
     "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read, "gas": _cmd_gas, "keys": _cmd_keys,
+    "node": run_node, "devnet": run_devnet,
 }
 
 

@@ -173,3 +173,30 @@ def load_password(password_file: str | None) -> str | None:
             raise KeyFileError(f"password file {password_file} is empty")
         return lines[0]
     return os.environ.get(PASSWORD_ENV) or None
+
+
+def read_oracle_keys(folder: Path, index: int, password: str | None = None) -> tuple[SecretShare, Committee, LocalAccount]:
+    """Only oracle ``index``'s secrets from ``folder``: its share, the public committee, its transmitter.
+
+    A node process must not decrypt (or even need the password for) the other oracles' keys, so
+    unlike :func:`read_committee` this touches one oracle's files plus the public committee.json.
+    """
+    data = _read(folder / "committee.json", COMMITTEE_KIND)
+    try:
+        n = int(data["n"])
+        public = Committee(int(data["threshold"]), bytes.fromhex(data["group_public_key"]),
+                           tuple(bytes.fromhex(s) for s in data["public_shares"]))
+    except (KeyError, ValueError, TypeError, OCRError) as exc:
+        raise KeyFileError(f"committee in {folder} is malformed: {exc}") from None
+    if not 0 <= index < n:
+        raise KeyFileError(f"oracle {index} is not in the committee of {n} in {folder}")
+    try:
+        secret, account = _oracle_secrets(folder, index, password)
+        if get_backend().public_key(secret) != public.public_share(index + 1):
+            raise KeyFileError(f"the share for oracle {index} does not match committee.json's public share")
+        share = SecretShare(index + 1, secret)
+    except KeyFileError:
+        raise
+    except (KeyError, ValueError, TypeError, OCRError) as exc:
+        raise KeyFileError(f"oracle {index}'s secrets in {folder} are malformed: {exc}") from None
+    return share, public, account

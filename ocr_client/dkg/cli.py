@@ -16,15 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ocr_client.committee import LocalCommittee, default_f, transmitter_key
-from ocr_client.committee_files import load_password, write_committee
-from ocr_client.crypto import Dealing, get_backend
 from ocr_client.dkg.errors import DkgFailedError, DkgParameterError
 from ocr_client.dkg.result import DkgResult
-from ocr_client.dkg.simulate import simulate_dkg
 from ocr_client.dkg.strategies import DEALER_FAULTS
 from ocr_client.errors import KeyFileError, OCRError
-from ocr_client.report.config import check_committee
 
 
 def _positive(text: str) -> int:
@@ -58,7 +53,7 @@ def add_dkg_parser(keys_subparsers: Any) -> None:
 
 def committee_f(n: int, t: int) -> int:
     """The largest f the contract accepts with this n and t: 3f < n and f+1 <= t <= n-f."""
-    return min(t - 1, n - t, default_f(n))
+    return min(t - 1, n - t, (n - 1) // 3)
 
 
 def _check_out(out: Path) -> None:
@@ -77,6 +72,12 @@ def _agreed(results: Sequence[DkgResult | None], errors: Sequence[OCRError | Non
 
 
 def run_keys_dkg(args: argparse.Namespace) -> int:
+    from ocr_client.committee import LocalCommittee, transmitter_key
+    from ocr_client.committee_files import load_password, write_committee
+    from ocr_client.crypto import Dealing, get_backend
+    from ocr_client.dkg.simulate import simulate_dkg
+    from ocr_client.report.config import check_committee
+
     """Run the DKG, write keystores + committee.json, print a summary; returns the exit code (0)."""
     n, t, k = args.nodes, args.threshold, args.faulty_dealers
     out = Path(args.out)

@@ -63,6 +63,10 @@ class ProtocolConfig:
     timing: Timing
     min_answer: int
     max_answer: int
+    #: Optional extra safety (not in libocr): a follower signs only a median within this fraction
+    #: of its own observation for the round, so more than f liars pause the feed instead of
+    #: moving it. None signs any median of a valid quorum.
+    sanity_band: float | None = None
 
     def __post_init__(self) -> None:
         validate(self)
@@ -100,6 +104,8 @@ def validate(config: ProtocolConfig) -> None:
         raise ProtocolConfigError("DeltaC > 0", f"{t.delta_c}")
     if not config.min_answer <= config.max_answer:
         raise ProtocolConfigError("minAnswer <= maxAnswer", f"{config.min_answer} > {config.max_answer}")
+    if config.sanity_band is not None and not config.sanity_band > 0:
+        raise ProtocolConfigError("sanity band > 0", f"{config.sanity_band}")
     if len(config.config_digest) != 32:
         raise ProtocolConfigError("config digest is 32 bytes", f"{len(config.config_digest)}")
     if len(config.shared_secret) != SHARED_SECRET_BYTES:

@@ -33,6 +33,7 @@ class ReportGenerationFollower:
         self.leader = -1
         self.round = 0
         self.answered_round = 0
+        self.own_value: int | None = None
 
     def start_epoch(self, epoch: int, leader: int) -> None:
         self.epoch, self.leader, self.round, self.answered_round = epoch, leader, 0, 0
@@ -48,6 +49,7 @@ class ReportGenerationFollower:
             self.change_leader("rMax reached")
             return
         value = self.observe_value(self.ctx.source.observe())
+        self.own_value = value
         if value is None:
             self.ctx.emit("observe", "no-observation", message.round, reason="no data source answered")
             return
@@ -78,6 +80,11 @@ class ReportGenerationFollower:
             why = "median outside [minAnswer, maxAnswer]" if out_of_bounds else "no deviation and heartbeat not due"
             self.ctx.emit("report", "no-report", message.round, reason=why, answer=report.answer)
             self.progress()
+            return
+        band = config.sanity_band
+        if band is not None and self.own_value is not None and abs(report.answer - self.own_value) > band * abs(self.own_value):
+            self.ctx.emit("report", "no-report", message.round, reason="median too far from own observation",
+                          answer=report.answer, own=self.own_value)
             return
         raw = encode_report(report)
         report_hash = keccak(raw)

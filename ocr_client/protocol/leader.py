@@ -83,7 +83,7 @@ class ReportGenerationLeader:
         self.report_bytes = encode_report(report)
         self.report_hash = keccak(self.report_bytes)
         self.digest = signing_digest(self.ctx.chain.chain_id, self.ctx.chain.address, self.report_bytes)
-        self.ctx.emit("report", "report-request", self.round, observers=len(chosen))
+        self.ctx.emit("report", "report-request", self.round, observations={o.observer: o.value for o in chosen})
         self.ctx.broadcast(ReportRequest(self.epoch, self.round, chosen))
 
     def on_share(self, sender: int, message: ReportShare) -> None:
