@@ -48,6 +48,22 @@ def _int_list(text: str) -> list[int]:
     return values
 
 
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a probability, got {text!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
+    return value
+
+
+#: The Byzantine strategies (ocr_client.protocol.byzantine.STRATEGIES, kept here so --help stays fast;
+#: a test checks the two lists agree).
+STRATEGY_NAMES = ("crash", "crash-recover", "lie-high", "lie-low", "lie-random", "equivocate", "withhold",
+                  "bad-share", "silent-leader", "partial-final", "epoch-flood", "garbage")
+
+
 def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -75,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", action="store_true", help="print one JSON document")
     demo.add_argument("--keys", help="run with this committee (folder from `ocr keys new`); --nodes is taken from it")
     demo.add_argument("--password-file", help="password for --keys (default: $OCR_KEYSTORE_PASSWORD)")
+    demo.add_argument("--strategy", choices=STRATEGY_NAMES, default="lie-random",
+                      help="Byzantine strategy of the --faulty nodes (default lie-random)")
+    demo.add_argument("--drop", type=_probability, default=0.0, help="probability that a message is lost (0-1)")
+    demo.add_argument("--mode", choices=["threshold", "accountable"], default="threshold",
+                      help="threshold: one group key; accountable: per-oracle keys and a signer bitmap")
 
     chain = sub.add_parser("chain", help="a managed anvil in the background")
     chain.add_argument("action", choices=["up", "down", "status"])
@@ -156,14 +177,18 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:
+    from ocr_client.accountable.local import LocalAccountableFeed
     from ocr_client.chain.session import load_account
     from ocr_client.committee import default_f
     from ocr_client.committee_files import load_password, read_committee
     from ocr_client.demo import RoundResult, run_demo
+    from ocr_client.testing.local_base import LocalCommitteeFeed, on_chain
     from ocr_client.testing.local_feed import LocalFeed
 
     committee = None
     if args.keys:
+        if args.mode != "threshold":
+            raise OCRError("--keys holds threshold key shares; it cannot run --mode accountable")
         committee = read_committee(Path(args.keys), load_password(args.password_file))
         args.nodes = committee.n
     f = committee.f if committee else default_f(args.nodes)
@@ -176,18 +201,32 @@ def _cmd_demo(args: argparse.Namespace) -> None:
         if args.json:
             return
         ans = "-" if r.answer is None else _fmt(r.answer, 8)
+        who = f"L{r.leader}" + (f" T{r.transmitter}" if r.transmitter is not None else "")
+        signers = f" signers {r.signers}" if r.signers is not None else ""
         print(f"  {r.epoch:>5} {r.round:>5}  {ans:>14}  [{_fmt(r.honest_min, 8)}, {_fmt(r.honest_max, 8)}]"
-              f"  {r.gas_used or '-':>8}  {r.status:<9} {r.error or ''} {r.tx or ''}")
+              f"  {r.gas_used or '-':>8}  {who:<8} {r.status:<9} {r.error or ''}{signers}")
 
-    with LocalFeed.start(n=args.nodes, f=f, seed=args.seed, rpc_url=args.rpc_url, owner=owner,
-                         description="DEMO / USD", committee=committee) as local:
+    local: LocalCommitteeFeed[Any, Any, Any]
+    if args.mode == "accountable":
+        local = on_chain(args.rpc_url, lambda w3, anvil: LocalAccountableFeed.deploy(
+            w3, n=args.nodes, f=f, seed=args.seed, owner=owner, anvil=anvil))
+    else:
+        local = LocalFeed.start(n=args.nodes, f=f, seed=args.seed, rpc_url=args.rpc_url, owner=owner,
+                                description="DEMO / USD", committee=committee)
+    with local:
         if not args.json:
             print(f"feed {local.address} on chain {local.chain_id}: n={local.committee.n} f={f} "
-                  f"t={local.committee.threshold}, {faulty} lying node(s)")
-            print(f"  {'epoch':>5} {'round':>5}  {'answer':>14}  honest range{'':>20}  {'gas':>8}  status")
-        result = run_demo(local, args.rounds, faulty, args.seed, on_round=show)
+                  f"t={local.committee.threshold}, mode {args.mode}, {faulty} faulty node(s) ({args.strategy}), "
+                  f"message loss {args.drop:.0%}")
+            print(f"  {'epoch':>5} {'round':>5}  {'answer':>14}  honest range{'':>20}  {'gas':>8}  "
+                  f"{'who':<8} status")
+        result = run_demo(local, args.rounds, faulty, args.seed, strategy=args.strategy, drop=args.drop,
+                          mode=args.mode, on_round=show)
     if args.json:
         print(json.dumps(result.to_json()))
+    elif len(result.rounds) < args.rounds:
+        print(f"the feed paused: {len(result.rounds)} of {args.rounds} rounds completed "
+              "(more than f oracles faulty or unreachable)")
 
 
 def _fmt(value: int, decimals: int) -> str:

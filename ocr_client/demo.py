@@ -1,36 +1,30 @@
-"""``ocr demo``: n in-process oracles report a synthetic price to a real feed, round by round.
+"""``ocr demo``: n oracles run the real OCR protocol over the simulated network against a real feed.
 
-This is the spine's simple round driver: every node observes, the median report is built,
-every node rebuilds and reviews it before signing, t partial signatures are combined and one
-node transmits. The OCR protocol engine (pacemaker, leader, followers) replaces the driver later
-behind the same :class:`RoundDriver` interface, so the CLI and its JSON stay as they are.
+Every node is a full protocol node (pacemaker, leader, follower, finalization, staggered
+transmission) with its own keys and a seeded random-walk price source; ``faulty`` of them follow
+a Byzantine ``strategy``; the network loses ``drop`` of all messages. The chain is real, so each
+landed report is a real transaction on anvil (or ``--rpc-url``).
 
-Faulty nodes lie wildly and sign nothing. An honest node signs only a report it rebuilt itself
-whose median lies within ``tolerance`` of its own reading; with more than f liars the median can
-be a lie, every honest node then refuses, fewer than t partials exist, and the feed pauses
-(``no-report``) instead of landing a wrong value.
+Honest followers here also refuse a median more than 1% from their own reading (the protocol's
+optional sanity band), so with more liars than f the feed pauses (``no-report``) rather than land
+a lie; with at most f it never needs to, because the median stays inside the honest range.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from typing import Final, Protocol
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Final
 
-from eth_account.signers.local import LocalAccount
+from ocr_client.protocol.recorder import RoundTrace
+from ocr_client.protocol.simulation import SIM_TIMING, OracleSimulation, SimulationSettings
+from ocr_client.testing.local_base import LocalCommitteeFeed
 
-from ocr_client.errors import NotEnoughPartialsError, TransactionRevertedError
-from ocr_client.report.layout import Observation, Report
-from ocr_client.report.median import build_report
-from ocr_client.testing.local_feed import LocalFeed
-
-START_PRICE: Final[float] = 3000.0
-STEP_FRACTION: Final[float] = 0.005  # random-walk step of the true price per round
-HONEST_NOISE: Final[float] = 0.001  # each honest reading is within 0.1% of the true price
-TOLERANCE: Final[float] = 0.01  # an honest node signs a median within 1% of its own reading
-LIE_LOW: Final[tuple[float, float]] = (0.05, 0.6)  # liars report 5%-60% ...
-LIE_HIGH: Final[tuple[float, float]] = (1.6, 20.0)  # ... or 160%-2000% of the truth
+SANITY_BAND: Final[float] = 0.01
+DEFAULT_STRATEGY: Final[str] = "lie-random"
+#: Simulated seconds a demo may run per requested round before it gives up (a paused feed).
+SECONDS_PER_ROUND_LIMIT: Final[float] = 20.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +40,9 @@ class RoundResult:
     gas_used: int | None
     status: str  # "accepted" | "no-report" | "reverted"
     error: str | None
+    leader: int | None
+    transmitter: int | None
+    signers: list[int] | None  # accountable mode: who signed (from the chain's point of view); else None
 
 
 @dataclass
@@ -67,107 +64,70 @@ class DemoResult:
         return asdict(self)
 
 
-@dataclass
-class DemoNode:
-    """An in-process oracle with its own noise source."""
-
-    index: int
-    faulty: bool
-    rng: random.Random
-
-    def observe(self, true_price: float, decimals: int) -> int:
-        if self.faulty:
-            low, high = LIE_LOW if self.rng.random() < 0.5 else LIE_HIGH
-            reading = true_price * self.rng.uniform(low, high)
-        else:
-            reading = true_price * (1 + self.rng.uniform(-HONEST_NOISE, HONEST_NOISE))
-        scaled: int = round(reading * 10**decimals)
-        return scaled
-
-    def approves(self, report: Report, observations: list[Observation], own: int) -> bool:
-        """Rebuild the report from the signed observations; sign only an identical, plausible one."""
-        if self.faulty:
-            return False
-        rebuilt = build_report(report.config_digest, report.epoch, report.round, observations)
-        if rebuilt != report:  # same fields, so the same bytes to sign
-            return False
-        return abs(report.answer - own) <= TOLERANCE * abs(own)
+def _row(trace: RoundTrace, sim: OracleSimulation, mode: str) -> RoundResult:
+    values = trace.requested if trace.requested is not None else trace.observed
+    honest = [v for o, v in values.items() if sim.honest(o)] or list(trace.observed.values())
+    status = trace.status
+    if status == "accepted":
+        error = None
+    elif status == "reverted":
+        error = ", ".join(sorted({str(e) for _, e in trace.reverted}))
+    else:
+        error = trace.why_no_report()
+    landed = status in ("accepted", "reverted")
+    return RoundResult(
+        epoch=trace.epoch, round=trace.round, answer=trace.answer if landed else None,
+        honest_min=min(honest), honest_max=max(honest), tx=trace.tx, gas_used=trace.gas_used, status=status,
+        error=error, leader=trace.leader,
+        transmitter=trace.transmitter if status == "accepted" else (trace.reverted[0][0] if trace.reverted else None),
+        signers=list(trace.signers) if mode == "accountable" and trace.signers is not None and landed else None,
+    )
 
 
-class RoundDriver(Protocol):
-    """What the CLI needs from whatever runs rounds: run one and say what happened."""
-
-    def run_round(self, epoch: int, round_: int) -> RoundResult: ...
-
-
-class SimpleRoundDriver:
-    """All nodes in one process, one round at a time, no network."""
-
-    def __init__(self, local: LocalFeed, faulty: int, seed: int) -> None:
-        self.local = local
-        rng = random.Random(seed)
-        n = local.committee.n
-        liars = set(rng.sample(range(n), faulty))
-        self.nodes = [DemoNode(i, i in liars, random.Random(rng.getrandbits(64))) for i in range(n)]
-        self.price_rng = random.Random(rng.getrandbits(64))
-        self.true_price = START_PRICE
-        self.decimals = local.feed.decimals()
-
-    def _transmitter(self, round_: int, signers: tuple[int, ...]) -> LocalAccount:
-        """Rotate transmission among the nodes that signed (an honest node sends what it signed)."""
-        return self.local.committee.transmitters[signers[round_ % len(signers)]]
-
-    def run_round(self, epoch: int, round_: int) -> RoundResult:
-        self.true_price *= 1 + self.price_rng.uniform(-STEP_FRACTION, STEP_FRACTION)
-        now = int(self.local.w3.eth.get_block("latest")["timestamp"])
-        readings = {node.index: node.observe(self.true_price, self.decimals) for node in self.nodes}
-        observations = [Observation(observer=i, timestamp=now, value=v) for i, v in readings.items()]
-        honest = [readings[node.index] for node in self.nodes if not node.faulty]
-        report = build_report(self.local.feed.config_digest(), epoch, round_, observations)
-        digest = self.local.digest(report)
-        partials = [
-            self.local.committee.partial(node.index, digest)
-            for node in self.nodes
-            if node.approves(report, observations, readings[node.index])
-        ]
-        base = {"epoch": epoch, "round": round_, "honest_min": min(honest), "honest_max": max(honest)}
-        try:
-            combined = self.local.committee.combine(partials, digest)
-        except NotEnoughPartialsError:
-            return RoundResult(**base, answer=None, tx=None, gas_used=None, status="no-report", error=None)
-        signed = self.local.assemble(report, combined)
-        signed = self.local.with_sender(signed, self._transmitter(round_, signed.signers))
-        try:
-            receipt = self.local.send(signed)
-        except TransactionRevertedError as exc:
-            return RoundResult(**base, answer=report.answer, tx=exc.tx_hash, gas_used=None,
-                               status="reverted", error=exc.error_name)
-        return RoundResult(
-            **base, answer=report.answer, tx="0x" + bytes(receipt["transactionHash"]).hex(),
-            gas_used=int(receipt["gasUsed"]), status="accepted", error=None,
-        )
+def _finished_rows(sim: OracleSimulation, done: set[tuple[int, int]]) -> list[RoundTrace]:
+    """Rounds that honest oracles took part in and whose outcome is known, not yet reported."""
+    rounds = sorted(sim.recorder.rounds.items())
+    out = []
+    for i, (key, trace) in enumerate(rounds):
+        if key in done or not any(sim.honest(o) for o in trace.observed):
+            continue
+        later_started = any(t.started_at is not None for _, t in rounds[i + 1:])
+        if trace.status in ("accepted", "reverted") or (trace.status == "no-report" and later_started):
+            out.append(trace)
+    return out
 
 
 def run_demo(
-    local: LocalFeed,
+    local: LocalCommitteeFeed[Any, Any, Any],
     rounds: int,
     faulty: int,
     seed: int,
+    strategy: str = DEFAULT_STRATEGY,
+    drop: float = 0.0,
+    mode: str = "threshold",
     on_round: Callable[[RoundResult], None] | None = None,
 ) -> DemoResult:
-    """Run ``rounds`` rounds on a configured feed and collect the results."""
+    """Run the protocol until ``rounds`` rounds have an outcome (or the feed has clearly paused)."""
     committee = local.committee
+    n = committee.n
+    chosen = sorted(random.Random(seed).sample(range(n), faulty))
+    settings = SimulationSettings(seed=seed, timing=replace(SIM_TIMING, alpha=0.0), faulty=dict.fromkeys(chosen, strategy),
+                                  drop=drop, sanity_band=SANITY_BAND)
+    sim = OracleSimulation(local, settings)
     result = DemoResult(
-        chain_id=local.chain_id, feed=local.address, n=committee.n, f=committee.f,
-        threshold=committee.threshold, faulty=faulty, mode="threshold", seed=seed,
-        decimals=local.feed.decimals(),
-    )
-    driver: RoundDriver = SimpleRoundDriver(local, faulty, seed)
-    for _ in range(rounds):
-        epoch, round_ = local.next_epoch_round()
-        outcome = driver.run_round(epoch, round_)
-        local.epoch, local.round = epoch, round_  # a round is used up even when nothing was sent
-        result.rounds.append(outcome)
-        if on_round is not None:
-            on_round(outcome)
+        chain_id=local.chain_id, feed=local.address, n=n, f=committee.f, threshold=committee.threshold,
+        faulty=faulty, mode=mode, seed=seed, decimals=sim.decimals)
+    sim.start()
+    done: set[tuple[int, int]] = set()
+    limit = rounds * SECONDS_PER_ROUND_LIMIT
+    while len(result.rounds) < rounds and sim.clock.now() < limit:
+        sim.run(max_time=sim.clock.now() + settings.timing.delta_round)
+        for trace in _finished_rows(sim, done):
+            if len(result.rounds) >= rounds:
+                break
+            done.add((trace.epoch, trace.round))
+            row = _row(trace, sim, mode)
+            result.rounds.append(row)
+            if on_round is not None:
+                on_round(row)
     return result

@@ -51,7 +51,8 @@ class RoundTrace:
         if self.finalized_at is not None:
             return None
         if self.requested is None:
-            return f"leader {self.leader} sent no report request ({len(self.observed)} observations)"
+            return (f"leader {self.leader} sent no report request "
+                    f"({len(self.observed)} oracles observed; the leader needs 2f+1 of them)")
         if self.declined:
             reasons = sorted(set(self.declined.values()))
             return f"{len(self.declined)} oracles declined: {'; '.join(reasons)}"

@@ -29,7 +29,8 @@ from tests.support.processes import pid_gone
 
 OCR = Path(sys.executable).with_name("ocr")
 DEMO_KEYS = {"chain_id", "feed", "n", "f", "threshold", "faulty", "mode", "seed", "decimals", "rounds"}
-ROUND_KEYS = {"epoch", "round", "answer", "honest_min", "honest_max", "tx", "gas_used", "status", "error"}
+ROUND_KEYS = {"epoch", "round", "answer", "honest_min", "honest_max", "tx", "gas_used", "status", "error",
+              "leader", "transmitter", "signers"}
 DEAD_URL = "http://127.0.0.1:9"
 NO_FEED = "0x0000000000000000000000000000000000000001"
 ENV_TO_CLEAR = ("OCR_RPC_URL", "OCR_PRIVATE_KEY")
@@ -154,20 +155,22 @@ def test_demo_json_has_exactly_the_documented_keys_and_accepted_answers_lie_in_t
     for r in accepted:
         assert r["honest_min"] <= r["answer"] <= r["honest_max"], r
         assert r["tx"] and r["gas_used"] > 0 and r["error"] is None
+        assert 0 <= r["leader"] < 4 and 0 <= r["transmitter"] < 4
+        assert r["signers"] is None, "threshold mode does not know who signed"
 
 
 def test_demo_with_the_same_seed_gives_the_same_answers(demo_4: dict[str, object]) -> None:
     again = ocr("demo", "--nodes", "4", "--rounds", "2", "--seed", "0", "--json").json()
 
     def outcome(data: dict[str, object]) -> list[tuple[object, ...]]:
-        return [(r["epoch"], r["round"], r["answer"], r["honest_min"], r["honest_max"], r["status"])
+        return [(r["epoch"], r["round"], r["answer"], r["honest_min"], r["honest_max"], r["status"],
+                 r["leader"], r["transmitter"])
                 for r in data["rounds"]]  # type: ignore[union-attr]
 
     assert outcome(again) == outcome(demo_4)
 
 
 def test_demo_with_more_liars_than_f_pauses_instead_of_landing_a_lie() -> None:
-    # Seed 1 was picked because it shows a no-report round (seeds 2 and 3 accept all four rounds).
     data = ocr("demo", "--nodes", "7", "--faulty", "4", "--rounds", "4", "--seed", "1", "--json").json()
     assert data["f"] == 2 and data["faulty"] == 4 and data["faulty"] > data["f"]
     rounds = data["rounds"]
@@ -179,6 +182,43 @@ def test_demo_with_more_liars_than_f_pauses_instead_of_landing_a_lie() -> None:
             assert r["honest_min"] <= r["answer"] <= r["honest_max"], r
         else:
             assert r["answer"] is None and r["tx"] is None, r
+
+
+def test_demo_strategy_names_are_the_protocol_strategies() -> None:
+    from ocr_client.cli import STRATEGY_NAMES
+    from ocr_client.protocol.byzantine import STRATEGIES
+
+    assert STRATEGY_NAMES == STRATEGIES
+
+
+@pytest.mark.parametrize("strategy", ["silent-leader", "equivocate"])
+def test_demo_with_a_byzantine_strategy_and_message_loss_still_lands_honest_answers(strategy: str) -> None:
+    data = ocr("demo", "--nodes", "4", "--rounds", "12", "--strategy", strategy, "--drop", "0.1", "--seed", "2",
+               "--json").json()
+    accepted = [r for r in data["rounds"] if r["status"] == "accepted"]  # type: ignore[union-attr]
+    assert len(accepted) >= 4, data["rounds"]
+    for r in accepted:
+        assert r["honest_min"] <= r["answer"] <= r["honest_max"], r
+
+
+def test_demo_in_accountable_mode_names_the_signers_of_every_landed_round() -> None:
+    data = ocr("demo", "--nodes", "4", "--rounds", "3", "--mode", "accountable", "--json").json()
+    assert data["mode"] == "accountable"
+    for r in data["rounds"]:  # type: ignore[union-attr]
+        assert r["status"] == "accepted", r
+        signers = r["signers"]
+        assert isinstance(signers, list) and len(signers) >= data["threshold"], r
+        assert all(0 <= s < 4 for s in signers) and signers == sorted(set(signers))
+
+
+@pytest.mark.parametrize("argv, problem", [
+    (["--strategy", "nonsense"], "invalid choice"),
+    (["--drop", "1.5"], "must be in [0, 1)"),
+    (["--drop", "x"], "expected a probability"),
+    (["--mode", "other"], "invalid choice"),
+])
+def test_demo_rejects_bad_protocol_options_in_one_line(argv: list[str], problem: str) -> None:
+    assert_one_line_error(ocr("demo", *argv), 2, problem)
 
 
 # --- the chain workflow ------------------------------------------------------------------------
