@@ -94,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--strategy", choices=STRATEGY_NAMES, default="lie-random",
                       help="Byzantine strategy of the --faulty nodes (default lie-random)")
     demo.add_argument("--drop", type=_probability, default=0.0, help="probability that a message is lost (0-1)")
+    demo.add_argument("--trace", action="store_true",
+                      help="after each round, say who led, observed, signed and transmitted (stderr with --json)")
     demo.add_argument("--mode", choices=["threshold", "accountable"], default="threshold",
                       help="threshold: one group key; accountable: per-oracle keys and a signer bitmap")
 
@@ -220,8 +222,11 @@ def _cmd_demo(args: argparse.Namespace) -> None:
                   f"message loss {args.drop:.0%}")
             print(f"  {'epoch':>5} {'round':>5}  {'answer':>14}  honest range{'':>20}  {'gas':>8}  "
                   f"{'who':<8} status")
+        def trace(text: str) -> None:
+            print(text, file=sys.stderr if args.json else sys.stdout)
+
         result = run_demo(local, args.rounds, faulty, args.seed, strategy=args.strategy, drop=args.drop,
-                          mode=args.mode, on_round=show)
+                          mode=args.mode, on_round=show, on_trace=trace if args.trace else None)
     if args.json:
         print(json.dumps(result.to_json()))
     elif len(result.rounds) < args.rounds:

@@ -106,6 +106,7 @@ def run_demo(
     drop: float = 0.0,
     mode: str = "threshold",
     on_round: Callable[[RoundResult], None] | None = None,
+    on_trace: Callable[[str], None] | None = None,
 ) -> DemoResult:
     """Run the protocol until ``rounds`` rounds have an outcome (or the feed has clearly paused)."""
     committee = local.committee
@@ -130,4 +131,6 @@ def run_demo(
             result.rounds.append(row)
             if on_round is not None:
                 on_round(row)
+            if on_trace is not None:
+                on_trace(trace.describe(sim.decimals))
     return result

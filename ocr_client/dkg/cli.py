@@ -5,6 +5,10 @@ single dealer ever held (and to watch misbehaving dealers being excluded); the f
 the ones ``ocr keys new`` writes, so ``ocr demo --keys`` and ``ocr push --keys`` read them unchanged.
 Wire it into the main parser with :func:`add_dkg_parser` and dispatch ``keys dkg`` to
 :func:`run_keys_dkg`.
+
+``--reshare OLD_DIR`` instead reshares the key of an existing committee folder to the new n and t
+(:mod:`ocr_client.dkg.reshare`): the group key stays the same, so the old members must be trusted
+to erase their old shares afterwards. A fresh DKG is the default because it needs no such trust.
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ from ocr_client.dkg.errors import DkgFailedError, DkgParameterError
 from ocr_client.dkg.result import DkgResult
 from ocr_client.dkg.strategies import DEALER_FAULTS
 from ocr_client.errors import KeyFileError, OCRError
+
+#: What ``--reshare`` trusts, said wherever it is offered.
+RESHARE_WARNING = ("Resharing KEEPS THE OLD GROUP KEY, so it trusts every old member to erase its old share: any "
+                   "t_old old shares still sign for the key. A fresh DKG (the default, without --reshare) is safer.")
 
 
 def _positive(text: str) -> int:
@@ -38,7 +46,10 @@ def _non_negative(text: str) -> int:
 
 def add_dkg_parser(keys_subparsers: Any) -> None:
     """Add ``dkg`` to the ``ocr keys`` subcommands (``keys_subparsers`` is argparse's subparsers action)."""
-    p = keys_subparsers.add_parser("dkg", help="generate a committee key by distributed key generation (no dealer)")
+    p = keys_subparsers.add_parser(
+        "dkg", help="generate a committee key by distributed key generation (no dealer)",
+        description="Run a DKG among N in-process nodes and write their keystores. With --reshare, reshare the "
+                    "key of an existing committee to N new members instead: " + RESHARE_WARNING)
     p.add_argument("--nodes", type=_positive, required=True, help="committee size n (<= 255)")
     p.add_argument("--threshold", type=_positive, required=True, help="signatures needed t")
     p.add_argument("--out", required=True, help="new folder for committee.json and the keystores")
@@ -49,6 +60,9 @@ def add_dkg_parser(keys_subparsers: Any) -> None:
     p.add_argument("--kdf", choices=["scrypt", "pbkdf2"], default="scrypt")
     p.add_argument("--password-file", help="file whose first line is the password (default: $OCR_KEYSTORE_PASSWORD)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--reshare", metavar="OLD_DIR",
+                   help="reshare the key of the committee in OLD_DIR (plaintext or keystores, same password) to the "
+                        "new --nodes/--threshold instead of creating a new key. " + RESHARE_WARNING)
 
 
 def committee_f(n: int, t: int) -> int:
@@ -61,11 +75,11 @@ def _check_out(out: Path) -> None:
         raise KeyFileError(f"{out} already exists and is not an empty folder; choose another --out folder")
 
 
-def _agreed(results: Sequence[DkgResult | None], errors: Sequence[OCRError | None]) -> list[DkgResult]:
+def _agreed(results: Sequence[DkgResult | None], errors: Sequence[OCRError | None], what: str = "DKG") -> list[DkgResult]:
     done = [r for r in results if r is not None]
     if len(done) != len(results):
         first = next((e for e in errors if e is not None), None)
-        raise DkgFailedError(f"the DKG failed: {first}" if first else "the DKG did not finish")
+        raise DkgFailedError(f"the {what} failed: {first}" if first else f"the {what} did not finish")
     if len({(r.committee, r.qual) for r in done}) != 1:
         raise DkgFailedError("nodes disagree on the committee; refusing to write keys")
     return done
@@ -79,6 +93,10 @@ def run_keys_dkg(args: argparse.Namespace) -> int:
     from ocr_client.report.config import check_committee
 
     """Run the DKG, write keystores + committee.json, print a summary; returns the exit code (0)."""
+    if getattr(args, "reshare", None):
+        from ocr_client.dkg.reshare_cli import run_keys_reshare
+
+        return run_keys_reshare(args)
     n, t, k = args.nodes, args.threshold, args.faulty_dealers
     out = Path(args.out)
     f = committee_f(n, t)

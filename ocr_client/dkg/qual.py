@@ -18,7 +18,7 @@ The rules, per dealer i, in order:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ocr_client.crypto.backend import BLSBackend
@@ -40,6 +40,11 @@ class Decision:
     revealed: dict[tuple[int, int], int] = field(default_factory=dict)  # (dealer, recipient) -> share
 
 
+#: An extra public check of a justified deal (resharing: "is C_0 the dealer's old public share?");
+#: returns why the deal is unacceptable, or None.
+DealCheck = Callable[[Deal], tuple[Exclusion, str] | None]
+
+
 def commitments_valid(deal: Deal, config: DkgConfig, backend: BLSBackend) -> bool:
     """t commitments, each a valid G2 point in the subgroup and not infinity, and n sealed shares."""
     if len(deal.commitments) != config.threshold or len(deal.sealed_shares) != config.n:
@@ -57,11 +62,15 @@ def _exclude(decision: Decision, dealer: int, reason: Exclusion, detail: str) ->
 
 
 def _judge_justification(config: DkgConfig, dealer: int, complainers: list[int], justification: Justification,
-                         backend: BLSBackend, decision: Decision) -> bool:
+                         backend: BLSBackend, decision: Decision, check_deal: DealCheck | None = None) -> bool:
     """Settle the complaints against ``dealer``; True if it stays in QUAL."""
     deal = justification.deal
     if not commitments_valid(deal, config, backend):
         _exclude(decision, dealer, Exclusion.INVALID_COMMITMENTS, "commitments are malformed or of the wrong count")
+        return False
+    problem = None if check_deal is None else check_deal(deal)
+    if problem is not None:
+        _exclude(decision, dealer, *problem)
         return False
     keys = {r.recipient: r.ephemeral_secret for r in justification.reveals}
     opened: list[tuple[int, tuple[bytes, ...], int, int]] = []
@@ -90,11 +99,16 @@ def _judge_justification(config: DkgConfig, dealer: int, complainers: list[int],
 
 
 def decide(config: DkgConfig, responses: Mapping[int, Response], justifications: Mapping[int, Justification],
-           backend: BLSBackend) -> Decision:
-    """QUAL and exclusions from the evidence (responses are already signature-checked, n entries each)."""
+           backend: BLSBackend, dealers: int | None = None, check_deal: DealCheck | None = None) -> Decision:
+    """QUAL and exclusions from the evidence (responses are already signature-checked, one entry per dealer).
+
+    In a DKG the dealers are the ``config.n`` participants themselves. Resharing passes the
+    recipients' view as ``config`` (who gets shares, their keys, the new threshold), the number
+    of old dealers as ``dealers``, and ``check_deal`` for what else a justified deal must satisfy.
+    """
     decision = Decision()
     qual = []
-    for dealer in range(config.n):
+    for dealer in range(config.n if dealers is None else dealers):
         justification = justifications.get(dealer)
         digests = {r.entries[dealer].digest for r in responses.values() if r.entries[dealer].status is not Status.MISSING}
         if justification is not None:
@@ -110,7 +124,7 @@ def decide(config: DkgConfig, responses: Mapping[int, Response], justifications:
             if justification is None:
                 _exclude(decision, dealer, Exclusion.NO_JUSTIFICATION, f"did not answer complaints from nodes {complainers}")
                 continue
-            if not _judge_justification(config, dealer, complainers, justification, backend, decision):
+            if not _judge_justification(config, dealer, complainers, justification, backend, decision, check_deal):
                 continue
         qual.append(dealer)
         decision.digests[dealer] = digests.pop()

@@ -18,6 +18,7 @@ class Exclusion(StrEnum):
     BAD_COMMITMENT = "bad-commitment"  # the commitments match no recipient's share at all
     NO_JUSTIFICATION = "no-justification"  # complained about, never answered
     BAD_JUSTIFICATION = "bad-justification"  # answered, but without a valid reveal per complainer
+    WRONG_CONSTANT_TERM = "wrong-constant-term"  # resharing only: C_0 is not the dealer's old public share
 
 
 @dataclass(frozen=True)

@@ -83,9 +83,9 @@ class ResilientChainPort(ContractChainPort):
         except _TRANSIENT as exc:
             raise ChainError(f"RPC read failed: {type(exc).__name__}: {exc}") from None
 
-    def latest_answer(self) -> int | None:
+    def latest_report(self) -> tuple[int, int] | None:
         try:
-            return super().latest_answer()
+            return super().latest_report()
         except _TRANSIENT as exc:
             raise ChainError(f"RPC read failed: {type(exc).__name__}: {exc}") from None
 

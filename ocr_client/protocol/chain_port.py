@@ -31,9 +31,9 @@ class ContractChainPort:
     def latest_epoch_round(self) -> tuple[bytes, int, int]:
         return self.contract.latest_epoch_and_round()
 
-    def latest_answer(self) -> int | None:
+    def latest_report(self) -> tuple[int, int] | None:
         latest: RoundData | None = self.contract.latest_round()  # type: ignore[attr-defined]
-        return None if latest is None else latest.answer
+        return None if latest is None else (latest.answer, latest.updated_at)
 
     def transmit(self, calldata: bytes) -> TransmitOutcome:
         try:

@@ -50,6 +50,12 @@ class Timing:
     #: Longest a node spends on one transmission (chain read + send).
     max_duration_transmit: float = 5.0
 
+    @property
+    def heartbeat_lead(self) -> float:
+        """How early the heartbeat report starts so it lands within DeltaC: one round for the
+        trigger to fall in, the grace period, and one transmission stage."""
+        return self.delta_round + self.delta_grace + self.delta_stage
+
 
 @dataclass(frozen=True)
 class ProtocolConfig:
@@ -100,8 +106,9 @@ def validate(config: ProtocolConfig) -> None:
             "maxDurationObservation + DeltaGrace + maxDurationTransmit < DeltaProgress", f"{busy} vs {t.delta_progress}")
     if not 0 <= t.alpha:
         raise ProtocolConfigError("alpha >= 0", f"{t.alpha}")
-    if not 0 < t.delta_c:
-        raise ProtocolConfigError("DeltaC > 0", f"{t.delta_c}")
+    if not t.heartbeat_lead < t.delta_c:
+        raise ProtocolConfigError("DeltaRound + DeltaGrace + DeltaStage < DeltaC",
+                                  f"{t.heartbeat_lead} vs {t.delta_c}")
     if not config.min_answer <= config.max_answer:
         raise ProtocolConfigError("minAnswer <= maxAnswer", f"{config.min_answer} > {config.max_answer}")
     if config.sanity_band is not None and not config.sanity_band > 0:

@@ -6,7 +6,10 @@ holds the things they all read (who am I, what time is it, how do I send, where 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +45,17 @@ class NodeContext:
     broadcast: Callable[[Message], None] = field(default=lambda m: None)
     last_report: LastReport | None = None
     epoch: int = 0
+    #: CPU seconds this node spent per phase (what ``benchmarks/`` reports per node and round).
+    cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        """Charge the CPU time of the enclosed work to ``phase``."""
+        start = time.process_time()
+        try:
+            yield
+        finally:
+            self.cpu[phase] += time.process_time() - start
 
     def unix_time(self) -> int:
         return int(self.unix_offset + self.clock.now())
@@ -50,8 +64,9 @@ class NodeContext:
         self.telemetry.emit(Event(self.clock.now(), self.index, self.epoch if epoch is None else epoch,
                                   round_, phase, kind, detail))
 
-    def note_report(self, epoch: int, round_: int, answer: int) -> None:
-        """Remember the newest report (for the deviation and heartbeat trigger)."""
+    def note_report(self, epoch: int, round_: int, answer: int, at: float | None = None) -> None:
+        """Remember the newest report (for the deviation and heartbeat trigger), made at clock
+        time ``at`` (default now)."""
         last = self.last_report
         if last is None or (epoch, round_) > (last.epoch, last.round):
-            self.last_report = LastReport(epoch, round_, answer, self.clock.now())
+            self.last_report = LastReport(epoch, round_, answer, self.clock.now() if at is None else at)

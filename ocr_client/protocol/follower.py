@@ -74,7 +74,7 @@ class ReportGenerationFollower:
         report = rebuild_report(config.config_digest, self.epoch, message.round, message.observations)
         timing = config.timing
         reason = report_reason(report.answer, self.ctx.last_report, self.ctx.clock.now(), timing.alpha,
-                               timing.delta_c, config.min_answer, config.max_answer)
+                               timing.delta_c, config.min_answer, config.max_answer, timing.heartbeat_lead)
         if reason is None:
             out_of_bounds = not config.min_answer <= report.answer <= config.max_answer
             why = "median outside [minAnswer, maxAnswer]" if out_of_bounds else "no deviation and heartbeat not due"

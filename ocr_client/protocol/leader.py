@@ -47,6 +47,10 @@ class ReportGenerationLeader:
     # --- rounds ----------------------------------------------------------------------------
 
     def _next_round(self) -> None:
+        with self.ctx.timed("observe"):
+            self._start_round()
+
+    def _start_round(self) -> None:
         if self.stopped:
             return
         if self._grace_timer is not None:
@@ -74,6 +78,10 @@ class ReportGenerationLeader:
             self._grace_timer = self.ctx.clock.call_later(self.ctx.config.timing.delta_grace, self._send_report_request)
 
     def _send_report_request(self) -> None:
+        with self.ctx.timed("report"):
+            self._build_report_request()
+
+    def _build_report_request(self) -> None:
         self._grace_timer = None
         if self.stopped or self.phase != "grace":
             return

@@ -46,6 +46,13 @@ from ocr_client.report.layout import Report
 FUTURE_BUFFER_PER_SENDER: Final[int] = 16
 
 
+#: Which phase's CPU account a message's handling is charged to.
+_PHASE_OF: Final[dict[type, str]] = {
+    NewEpoch: "pacemaker", ObserveRequest: "observe", SignedObservation: "observe",
+    ReportRequest: "report", ReportShare: "report", FinalReport: "finalize",
+}
+
+
 class Behaviour:
     """How a node deviates from the protocol; the base class is the honest node.
 
@@ -92,9 +99,13 @@ class OracleNode:
         self.running = True
         self.transport.set_handler(self._receive)
         _, chain_epoch, chain_round = self.ctx.chain.latest_epoch_round()
-        answer = self.ctx.chain.latest_answer()
-        if answer is not None:
-            self.ctx.note_report(chain_epoch, chain_round, answer)
+        latest = self.ctx.chain.latest_report()
+        # (0, 0) means no report under this configuration yet: the first round reports at once
+        # (that is what keeps a committee rotation within one heartbeat). Otherwise the heartbeat
+        # runs from the chain's updatedAt, so a restart does not postpone it.
+        if latest is not None and (chain_epoch, chain_round) != (0, 0):
+            answer, updated_at = latest
+            self.ctx.note_report(chain_epoch, chain_round, answer, at=updated_at - self.ctx.unix_offset)
         self.behaviour.attach(self)
         self.transmission.resume()
         self.pacemaker.start(chain_epoch)
@@ -128,12 +139,14 @@ class OracleNode:
         if not self.running or not 0 <= sender < self.ctx.config.n:
             return
         try:
-            message = decode(payload)
+            with self.ctx.timed("network"):
+                message = decode(payload)
         except MalformedMessageError as exc:
             self.malformed += 1
             self.ctx.emit("network", "malformed", sender=sender, reason=str(exc)[:80])
             return
-        self.dispatch(sender, message)
+        with self.ctx.timed(_PHASE_OF[type(message)]):
+            self.dispatch(sender, message)
 
     def dispatch(self, sender: int, message: Message) -> None:
         if isinstance(message, NewEpoch):

@@ -53,6 +53,10 @@ class Pacemaker:
             self.ctx.emit("pacemaker", "restored", epoch=self.epoch, ne=self.highest_sent)
         self.ctx.epoch = self.epoch
         self.leader = leader(self.ctx.config, self.epoch)
+        if saved is not None and self.epoch > 0:
+            # Rejoin the restored epoch (its leader may still be running it) while asking for the next.
+            self._arm_progress_timer()
+            self.on_epoch(self.epoch, self.leader)
         self._send_new_epoch(max(self.highest_sent, chain_epoch + 1, self.epoch + 1))
 
     # --- events ----------------------------------------------------------------------------

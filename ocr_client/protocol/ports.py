@@ -70,8 +70,8 @@ class ChainPort(Protocol):
         """(config digest, epoch, round) of the newest report on-chain."""
         ...
 
-    def latest_answer(self) -> int | None:
-        """The newest answer on-chain, None before the first report."""
+    def latest_report(self) -> tuple[int, int] | None:
+        """(answer, updatedAt in Unix seconds) of the newest report on-chain; None before the first."""
         ...
 
     def transmit(self, calldata: bytes) -> TransmitOutcome: ...

@@ -46,6 +46,34 @@ class RoundTrace:
             return "finalized"
         return "no-report"
 
+    def describe(self, decimals: int = 8) -> str:
+        """The round as a few readable lines: who led, who observed what, who signed, who sent."""
+
+        def fmt(value: int) -> str:
+            return f"{value / 10**decimals:,.{min(decimals, 4)}f}"
+
+        lines = [f"epoch {self.epoch} round {self.round}: leader {self.leader}, {self.status}"]
+        if self.observed:
+            lines.append("  observed: " + ", ".join(f"{o}={fmt(v)}" for o, v in sorted(self.observed.items())))
+        if self.requested is not None:
+            lines.append(f"  report request from {len(self.requested)} observers: {sorted(self.requested)}")
+        if self.signed:
+            lines.append(f"  signed by: {sorted(self.signed)}")
+        for oracle, reason in sorted(self.declined.items()):
+            lines.append(f"  oracle {oracle} declined: {reason}")
+        if self.answer is not None:
+            lines.append(f"  final: answer {fmt(self.answer)}, signatures of {list(self.signers or ())}")
+        if self.transmitter is not None:
+            lines.append(f"  transmitted by {self.transmitter}: {self.tx} ({self.gas_used} gas)")
+        if self.stood_down:
+            lines.append(f"  stood down (already on chain): {sorted(self.stood_down)}")
+        for oracle, error in self.reverted:
+            lines.append(f"  transmission by {oracle} reverted: {error}")
+        why = self.why_no_report()
+        if why is not None:
+            lines.append(f"  no report: {why}")
+        return "\n".join(lines)
+
     def why_no_report(self) -> str | None:
         """One line saying why this round produced nothing (None if it did)."""
         if self.finalized_at is not None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from nacl.signing import SigningKey
+from web3 import Web3
 
 from ocr_client.accountable.keys import AccountableCommittee
 from ocr_client.committee import LocalCommittee
@@ -31,7 +32,7 @@ from ocr_client.protocol.config import ProtocolConfig, Timing
 from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.node import OracleNode
 from ocr_client.protocol.persistence import SqliteNodeStore
-from ocr_client.protocol.ports import ReportSigner
+from ocr_client.protocol.ports import ReportSigner, TransmitOutcome
 from ocr_client.protocol.recorder import TraceRecorder
 from ocr_client.protocol.signing import AccountableSigner, ThresholdSigner
 from ocr_client.protocol.telemetry import Event, Fanout, log_sink
@@ -72,6 +73,37 @@ class SimulationSettings:
     down_for: float = 10.0
     #: Keep each node's store in a SQLite file here, reopened on restart (None: in memory).
     store_dir: Path | None = None
+    #: Stamp blocks with simulated time (anvil only), so updatedAt gaps are simulated seconds.
+    chain_time: bool = False
+
+
+class ChainTime:
+    """Keeps the chain's block timestamps in step with simulated time (anvil's
+    ``evm_setNextBlockTimestamp``), so on-chain ``updatedAt`` gaps mean simulated seconds.
+
+    Block timestamps must increase, so two transactions in the same simulated second get
+    consecutive seconds; with rounds at least a second apart the drift stays at zero."""
+
+    def __init__(self, w3: Web3, clock: SimClock, origin: int) -> None:
+        self.w3, self.clock, self.origin = w3, clock, origin
+        self.last = int(w3.eth.get_block("latest")["timestamp"])
+
+    def before_transaction(self) -> None:
+        stamp = max(self.last + 1, self.origin + int(self.clock.now()))
+        self.w3.provider.make_request("evm_setNextBlockTimestamp", [stamp])  # type: ignore[arg-type]
+        self.last = stamp
+
+
+class _TimedChainPort(ContractChainPort):
+    """A chain port whose transactions are stamped with simulated time."""
+
+    def __init__(self, contract: Any, account: Any, chain_time: ChainTime) -> None:
+        super().__init__(contract, account)
+        self.chain_time = chain_time
+
+    def transmit(self, calldata: bytes) -> TransmitOutcome:
+        self.chain_time.before_transaction()
+        return super().transmit(calldata)
 
 
 class _SourceObservation:
@@ -115,7 +147,8 @@ class OracleSimulation:
                                     step_seconds=settings.timing.delta_round)
         self.stores = [self._open_store(i) for i in range(self.n)]
         self._closed_stores: set[int] = set()
-        self.unix_offset = float(local.w3.eth.get_block("latest")["timestamp"])
+        self.unix_offset = float(local.w3.eth.get_block("latest")["timestamp"]) + 1
+        self.chain_time = ChainTime(local.w3, self.clock, int(self.unix_offset)) if settings.chain_time else None
         self.decimals = int(local.handle.decimals())
         self.nodes: list[OracleNode | None] = [None] * self.n
         for account in committee.transmitters:
@@ -145,6 +178,12 @@ class OracleSimulation:
                                      self.backend)
         return ThresholdSigner(committee.share(i), committee.dealing.committee, self.backend)
 
+    def _chain_port(self, i: int) -> ContractChainPort:
+        account = self.local.committee.transmitters[i]
+        if self.chain_time is None:
+            return ContractChainPort(self.local.handle, account)
+        return _TimedChainPort(self.local.handle, account, self.chain_time)
+
     def _node(self, i: int) -> OracleNode:
         rng = random.Random(f"{self.settings.seed}|node|{i}")
         source = RandomWalkSource(self.process, self.clock.now, noise=self.settings.noise, rng=rng,
@@ -152,7 +191,7 @@ class OracleSimulation:
         ctx = NodeContext(
             index=i, config=self.config, clock=self.clock, signing_key=self.signing_keys[i],
             verify_keys=self.verify_keys, signer=self._signer(i), source=_SourceObservation(source, self.decimals),
-            chain=ContractChainPort(self.local.handle, self.local.committee.transmitters[i]),
+            chain=self._chain_port(i),
             store=self.stores[i], telemetry=self.telemetry, unix_offset=self.unix_offset)
         strategy = self.settings.faulty.get(i)
         node_behaviour = behaviour(strategy, rng) if strategy else None

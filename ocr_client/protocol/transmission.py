@@ -55,6 +55,10 @@ class Transmission:
         self.ctx.clock.call_later(delay, lambda: self._attempt(pending))
 
     def _attempt(self, pending: PendingTransmission) -> None:
+        with self.ctx.timed("transmit"):
+            self._attempt_timed(pending)
+
+    def _attempt_timed(self, pending: PendingTransmission) -> None:
         key = (pending.epoch, pending.round)
         self._scheduled.discard(key)
         if not self.enabled():

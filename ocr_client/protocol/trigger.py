@@ -25,16 +25,18 @@ def deviation_reached(median: int, last: int, alpha: float) -> bool:
 
 
 def report_reason(median: int, last: LastReport | None, now: float, alpha: float, delta_c: float,
-                  min_answer: int, max_answer: int) -> str | None:
+                  min_answer: int, max_answer: int, lead: float = 0.0) -> str | None:
     """Why this median should be reported ("first", "deviation", "heartbeat"), or None.
 
-    The bounds come first: an out-of-range median is never reported, whatever else is due."""
+    The bounds come first: an out-of-range median is never reported, whatever else is due. The
+    heartbeat is due ``lead`` seconds before DeltaC has passed, so that the report *lands* within
+    DeltaC of the last one (DeltaC is what consumers may use as their staleness bound)."""
     if not min_answer <= median <= max_answer:
         return None
     if last is None:
         return "first"
     if deviation_reached(median, last.answer, alpha):
         return "deviation"
-    if now - last.at >= delta_c:
+    if now - last.at >= delta_c - lead:
         return "heartbeat"
     return None

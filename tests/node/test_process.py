@@ -75,6 +75,6 @@ def test_rpc_outages_become_errors_the_protocol_handles(ocr_local_feed: LocalFee
     with pytest.raises(ChainError, match="RPC read failed"):
         port.latest_epoch_round()
     with pytest.raises(ChainError, match="RPC read failed"):
-        port.latest_answer()
+        port.latest_report()
     outcome = port.transmit(TRANSMIT_SELECTOR + b"\x00" * 64)
     assert outcome.status == "failed" and outcome.error is not None and "RPC failed" in outcome.error

@@ -4,6 +4,7 @@ one reverted transmission per round."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
@@ -82,7 +83,7 @@ def assert_safe_and_live(cell: CellResult) -> None:
         assert low <= trace.answer <= high, (trace.epoch, trace.round, low, trace.answer, high)  # type: ignore[operator]
     bound = landing_bound(sim)
     times = [0.0] + [t.landed_at for t in landed] + [sim.clock.now()]
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]  # type: ignore[operator]
+    gaps = [b - a for a, b in itertools.pairwise(times)]  # type: ignore[operator]
     assert max(gaps) <= bound, (max(gaps), bound)  # liveness: a report within the bound of any moment
     reverted = Counter((t.epoch, t.round) for t in sim.recorder.rounds.values() for _ in t.reverted)
     if not sim.settings.faulty:
