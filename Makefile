@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMPS := .stamps
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: setup demo test test-fast lint gas-snapshot clean
+.PHONY: setup demo test test-slow test-all lint gas-snapshot clean
 
 setup: $(STAMPS)/python $(STAMPS)/node
 
@@ -26,11 +26,16 @@ $(STAMPS)/node: package.json package-lock.json
 demo: setup
 	$(BIN)/ocr demo --nodes 7 --faulty 2 --rounds 4
 
+# The quick tier (under 5 minutes on 2 cores); the slow tier adds the n = 7/10/31 BFT matrix,
+# multi-process node tests, long fault runs and the baseline gas runs. .ci/run runs both.
 test: setup
-	$(BIN)/python -m pytest -q
-
-test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
+
+test-slow: setup
+	$(BIN)/python -m pytest -q -m slow
+
+test-all: setup
+	$(BIN)/python -m pytest -q
 
 lint: setup
 	$(BIN)/ruff check ocr_client tests scripts benchmarks

@@ -5,11 +5,18 @@ errors in logs; ours carry the decoded custom error)."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from eth_account.signers.local import LocalAccount
 
 from ocr_client.committee_contract import CommitteeContract, RoundData
 from ocr_client.errors import OCRError, TransactionRevertedError
 from ocr_client.protocol.ports import TransmitOutcome
+
+#: Gas limit of a protocol transmission. Fixed, like libocr's, instead of an eth_estimateGas per
+#: report: the node has just re-read the contract, the limit is far above what any report costs
+#: (about 250,000 at n = 100) and only gas used is paid.
+TRANSMIT_GAS_LIMIT: Final[int] = 1_000_000
 
 
 class ContractChainPort:
@@ -37,7 +44,7 @@ class ContractChainPort:
 
     def transmit(self, calldata: bytes) -> TransmitOutcome:
         try:
-            receipt = self.contract.transmit(self.account, calldata)
+            receipt = self.contract.transmit(self.account, calldata, gas=TRANSMIT_GAS_LIMIT)
         except TransactionRevertedError as exc:
             return TransmitOutcome("reverted", tx=exc.tx_hash, error=exc.error_name or str(exc))
         except OCRError as exc:

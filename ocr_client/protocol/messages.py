@@ -25,6 +25,8 @@ MAX_ORACLES: Final[int] = 255
 ED25519_SIGNATURE_BYTES: Final[int] = 64
 G1_BYTES: Final[int] = 128
 OBSERVATION_DOMAIN: Final[bytes] = b"ocr-client observation v1"
+#: A report request has one list of at most 255 observation lists, plus a signer list in FINAL.
+MAX_BRACKETS: Final[int] = MAX_ORACLES + 2
 
 
 class MalformedMessageError(OCRError, ValueError):
@@ -230,6 +232,10 @@ def decode(data: bytes) -> Message:
     """Parse a peer's payload; :class:`MalformedMessageError` for anything not exactly a message."""
     if len(data) > MAX_MESSAGE_BYTES:
         raise MalformedMessageError(f"{len(data)} bytes exceeds {MAX_MESSAGE_BYTES}")
+    if data.count(b"[") > MAX_BRACKETS or data.count(b"{") > 1:
+        # Deeply nested JSON can exhaust the C parser's stack; no message of ours nests more than 3
+        # levels or has more than one list per observation, so refuse before parsing.
+        raise MalformedMessageError("too many nested lists or objects")
     try:
         obj = json.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError):

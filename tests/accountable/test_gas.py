@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from web3 import Web3
 
 from ocr_client import gas_snapshot
@@ -35,6 +36,7 @@ def test_runtime_bytecode_sizes() -> None:
         assert 0 < len(artifacts[name].runtime_bytecode) < MAX_RUNTIME_CODE_SIZE, name
 
 
+@pytest.mark.slow
 def test_gas_against_threshold_mode(ocr_web3: Web3) -> None:
     scheme = AccountableScheme()
     lines = ["", f"{'n':>4}{'t':>4}{'accountable':>13}{'threshold':>11}{'extra':>9}{'verify':>9}"]
@@ -49,6 +51,7 @@ def test_gas_against_threshold_mode(ocr_web3: Web3) -> None:
     print("\n".join(lines))
 
 
+@pytest.mark.slow
 def test_key_stores_of_100_oracles_stay_under_the_code_limit(ocr_web3: Web3) -> None:
     committee = AccountableCommittee.create(100, seed=9)
     local = LocalAccountableFeed.deploy(ocr_web3, committee=committee)

@@ -42,6 +42,9 @@ SUBMIT_CALLDATA_BYTES: Final[int] = 4 + 32 + 32
 Measured = dict[int, tuple[PerOracleAggregator, RoundResult]]
 
 
+#: Deploying and running n-transaction Flux rounds takes ~30 s: the slow tier (.ci/run runs it).
+pytestmark = pytest.mark.slow
+
 @pytest.fixture(scope="module")
 def measured(ocr_web3: Web3) -> Measured:
     """The fixed scenario at every n with a Flux figure, once for the module."""

@@ -19,6 +19,7 @@ def _write(path: Path, entries: dict[str, int]) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_snapshot_check_passes_against_the_committed_snapshot(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["gas", "snapshot", "--check", "--file", str(REPO / ".gas-snapshot")]) == 0
     assert "no gas changes" in capsys.readouterr().out

@@ -69,6 +69,7 @@ def test_a_corrupted_keystore_is_one_clear_error(keystore_folder: Path, tmp_path
         read_committee(broken, PASSWORD)
 
 
+@pytest.mark.slow
 def test_a_share_from_another_committee_is_refused(keystore_folder: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     write_committee(LocalCommittee.create(4, seed=22), other, PASSWORD, kdf="pbkdf2")
@@ -112,6 +113,7 @@ def test_keys_new_needs_a_password(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert not (tmp_path / "k" / "committee.json").exists()
 
 
+@pytest.mark.slow
 def test_import_moves_a_plaintext_committee_into_keystores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -125,6 +127,7 @@ def test_import_moves_a_plaintext_committee_into_keystores(
     assert [s.secret for s in moved.dealing.secret_shares] == [s.secret for s in plain.dealing.secret_shares]
 
 
+@pytest.mark.slow
 def test_demo_runs_with_a_committee_from_keystores(
     keystore_folder: Path, password_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

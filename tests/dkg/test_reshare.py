@@ -159,6 +159,7 @@ def _parse(*argv: str) -> argparse.Namespace:
     return parser.parse_args(["dkg", *argv])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old_keystores", [False, True])
 def test_cli_reshare_writes_a_committee_with_the_same_group_key(tmp_path: Path, old: LocalCommittee,
                                                                 old_keystores: bool) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from web3 import Web3
 
 from ocr_client.accountable.local import LocalAccountableFeed
@@ -71,6 +72,7 @@ def test_the_same_seed_gives_the_same_rounds() -> None:
     assert run() == first and len(first) >= 5
 
 
+@pytest.mark.slow
 def test_message_loss_slows_the_feed_but_never_moves_it(w3: Web3) -> None:
     cell = run_cell(w3, 7, strategy="lie-random", seed=5, drop=0.15, duration=40.0)
     landed = cell.landed
@@ -80,6 +82,7 @@ def test_message_loss_slows_the_feed_but_never_moves_it(w3: Web3) -> None:
         assert trace.answer is not None and low <= trace.answer <= high
 
 
+@pytest.mark.slow
 def test_f_oracles_cut_off_by_a_partition_do_not_stop_the_feed_and_rejoin_when_it_heals(w3: Web3) -> None:
     local = LocalFeed.deploy(w3, n=7, seed=6)
     sim = OracleSimulation(local, SimulationSettings(seed=6, timing=MATRIX_TIMING))

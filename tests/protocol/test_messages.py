@@ -65,7 +65,8 @@ def test_an_observation_signature_covers_every_field_and_the_config() -> None:
     (b'{"type":"final","e":1,"r":1,"rep":"00","sig":"00","by":[],"echo":1}', "signature"),
     (b'{"type":"observation","o":[1,1,1,"1.5",1,"00"]}', "decimal"),
     (b'{"type":"report-req","e":1,"r":1,"os":[[1,1,1,"1",1,"00"]]}', "64 bytes"),
-    (b"[" * 100_000, "not JSON"),
+    (b"[" * 100_000, "nested"),
+    (b'{"type":{"a":{"b":1}}}', "nested"),
     (b"\x00" * (MAX_MESSAGE_BYTES + 1), "exceeds"),
 ])
 def test_malformed_payloads_are_refused_with_the_reason(payload: bytes, problem: str) -> None:

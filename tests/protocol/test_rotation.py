@@ -118,6 +118,7 @@ def test_after_rotation_t_old_shares_cannot_sign_for_the_new_config(dkg_rotation
     r.new.feed.check_transmit(sender.address, new_signed.calldata)  # accepted: no revert
 
 
+@pytest.mark.slow
 def test_reshare_rotation_keeps_the_group_key(w3: Web3) -> None:
     """Rotating to a *reshared* committee: same on-chain group key, reports keep landing.
 
