@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ocr_client.cli_types import int_list, non_negative, positive, probability
 from ocr_client.dkg.cli import add_dkg_parser, run_keys_dkg
 from ocr_client.errors import OCRError
 from ocr_client.node.cli import add_devnet_parser, add_node_parser, run_devnet, run_node
@@ -31,44 +32,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return value
-
-
-def _int_list(text: str) -> list[int]:
-    try:
-        values = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
-    if not values or any(v <= 0 for v in values):
-        raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
-    return values
-
-
-def _probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a probability, got {text!r}") from None
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
-    return value
-
-
 #: The Byzantine strategies (ocr_client.protocol.byzantine.STRATEGIES, kept here so --help stays fast;
 #: a test checks the two lists agree).
 STRATEGY_NAMES = ("crash", "crash-recover", "lie-high", "lie-low", "lie-random", "equivocate", "withhold",
                   "bad-share", "silent-leader", "partial-final", "epoch-flood", "garbage")
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
 
 
 def _add_chain_options(p: argparse.ArgumentParser) -> None:
@@ -82,9 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="run n in-process oracles against a feed on a managed anvil")
-    demo.add_argument("--nodes", type=_positive, default=4, help="committee size n (<= 255)")
-    demo.add_argument("--faulty", type=_non_negative, default=None, help="lying nodes (default f)")
-    demo.add_argument("--rounds", type=_positive, default=3)
+    demo.add_argument("--nodes", type=positive, default=4, help="committee size n (<= 255)")
+    demo.add_argument("--faulty", type=non_negative, default=None, help="lying nodes (default f)")
+    demo.add_argument("--rounds", type=positive, default=3)
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--rpc-url", help="use this chain instead of a managed anvil")
     demo.add_argument("--private-key-file", help="payer key when --rpc-url is given")
@@ -93,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--password-file", help="password for --keys (default: $OCR_KEYSTORE_PASSWORD)")
     demo.add_argument("--strategy", choices=STRATEGY_NAMES, default="lie-random",
                       help="Byzantine strategy of the --faulty nodes (default lie-random)")
-    demo.add_argument("--drop", type=_probability, default=0.0, help="probability that a message is lost (0-1)")
+    demo.add_argument("--drop", type=probability, default=0.0, help="probability that a message is lost (0-1)")
     demo.add_argument("--trace", action="store_true",
                       help="after each round, say who led, observed, signed and transmitted (stderr with --json)")
     demo.add_argument("--mode", choices=["threshold", "accountable"], default="threshold",
@@ -105,9 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     committee = sub.add_parser("committee", help="committee keys (trusted dealer)")
     committee.add_argument("action", choices=["new"])
-    committee.add_argument("--nodes", type=_positive, required=True)
-    committee.add_argument("--f", type=_non_negative, default=None, help="faults tolerated (default (n-1)//3)")
-    committee.add_argument("--threshold", type=_positive, default=None, help="signatures needed (default f+1)")
+    committee.add_argument("--nodes", type=positive, required=True)
+    committee.add_argument("--f", type=non_negative, default=None, help="faults tolerated (default (n-1)//3)")
+    committee.add_argument("--threshold", type=positive, default=None, help="signatures needed (default f+1)")
     committee.add_argument("--seed", type=int, default=None, help="derive keys from a seed (tests only)")
     committee.add_argument("--out", required=True, help="folder for committee.json and oracle-<i>.json")
     committee.add_argument("--json", action="store_true")
@@ -115,9 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     keys = sub.add_parser("keys", help="committee keys in password-protected keystores")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
     keys_new = keys_sub.add_parser("new", help="deal a committee into EIP-2335 / V3 keystores (trusted dealer)")
-    keys_new.add_argument("--nodes", type=_positive, required=True)
-    keys_new.add_argument("--f", type=_non_negative, default=None, help="faults tolerated (default (n-1)//3)")
-    keys_new.add_argument("--threshold", type=_positive, default=None, help="signatures needed (default f+1)")
+    keys_new.add_argument("--nodes", type=positive, required=True)
+    keys_new.add_argument("--f", type=non_negative, default=None, help="faults tolerated (default (n-1)//3)")
+    keys_new.add_argument("--threshold", type=positive, default=None, help="signatures needed (default f+1)")
     keys_new.add_argument("--out", required=True, help="folder for committee.json and the keystores")
     keys_new.add_argument("--kdf", choices=["scrypt", "pbkdf2"], default="scrypt")
     keys_inspect = keys_sub.add_parser("inspect", help="what a key file is, without printing any secret")
@@ -156,8 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     gas = sub.add_parser("gas", help="gas benchmarks and forge-format gas snapshots")
     gas_sub = gas.add_subparsers(dest="gas_command", required=True, parser_class=_Parser)
     bench = gas_sub.add_parser("bench", help="every scheme's gas per report, side by side, on one anvil")
-    bench.add_argument("--nodes", type=_int_list, default=[4, 10, 19, 31, 64, 100], help="comma-separated n values")
-    bench.add_argument("--feeds", type=_int_list, default=[1], help="comma-separated feeds per report")
+    bench.add_argument("--nodes", type=int_list, default=[4, 10, 19, 31, 64, 100], help="comma-separated n values")
+    bench.add_argument("--feeds", type=int_list, default=[1], help="comma-separated feeds per report")
     bench.add_argument("--json", action="store_true", help="print one JSON document")
     bench.add_argument("--plot", help="write a PNG of gas per report against n")
     snap = gas_sub.add_parser("snapshot", help="write .gas-snapshot, or compare with it")
@@ -169,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     read = sub.add_parser("read", help="latest answer, round and staleness of a feed")
     read.add_argument("--feed", required=True)
-    read.add_argument("--round", type=_positive, default=None, help="a past round instead of the latest")
+    read.add_argument("--round", type=positive, default=None, help="a past round instead of the latest")
     _add_chain_options(read)
     return parser
 

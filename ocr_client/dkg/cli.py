@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ocr_client.cli_types import non_negative, positive
 from ocr_client.dkg.errors import DkgFailedError, DkgParameterError
 from ocr_client.dkg.result import DkgResult
 from ocr_client.dkg.strategies import DEALER_FAULTS
@@ -30,30 +31,16 @@ RESHARE_WARNING = ("Resharing KEEPS THE OLD GROUP KEY, so it trusts every old me
                    "t_old old shares still sign for the key. A fresh DKG (the default, without --reshare) is safer.")
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
-
-
 def add_dkg_parser(keys_subparsers: Any) -> None:
     """Add ``dkg`` to the ``ocr keys`` subcommands (``keys_subparsers`` is argparse's subparsers action)."""
     p = keys_subparsers.add_parser(
         "dkg", help="generate a committee key by distributed key generation (no dealer)",
         description="Run a DKG among N in-process nodes and write their keystores. With --reshare, reshare the "
                     "key of an existing committee to N new members instead: " + RESHARE_WARNING)
-    p.add_argument("--nodes", type=_positive, required=True, help="committee size n (<= 255)")
-    p.add_argument("--threshold", type=_positive, required=True, help="signatures needed t")
+    p.add_argument("--nodes", type=positive, required=True, help="committee size n (<= 255)")
+    p.add_argument("--threshold", type=positive, required=True, help="signatures needed t")
     p.add_argument("--out", required=True, help="new folder for committee.json and the keystores")
-    p.add_argument("--faulty-dealers", type=_non_negative, default=0,
+    p.add_argument("--faulty-dealers", type=non_negative, default=0,
                    help="dealers that misbehave (at most n - t; chosen at random, by --seed if given)")
     p.add_argument("--fault", choices=DEALER_FAULTS, default="bad-share", help="how the faulty dealers misbehave")
     p.add_argument("--seed", type=int, default=None, help="derive every key from a seed (tests only)")

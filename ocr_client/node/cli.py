@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ocr_client.cli_types import positive, positive_float
 from ocr_client.errors import OCRError
 
 if TYPE_CHECKING:
@@ -29,20 +30,6 @@ if TYPE_CHECKING:
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
 
 
 def add_node_parser(subparsers: Any) -> None:
@@ -56,10 +43,10 @@ def add_node_parser(subparsers: Any) -> None:
 def add_devnet_parser(subparsers: Any) -> None:
     """Add ``devnet`` (``subparsers`` is argparse's subparsers action)."""
     p = subparsers.add_parser("devnet", help="anvil + a feed + N oracle processes updating it, until Ctrl-C")
-    p.add_argument("--nodes", type=_positive, default=4, help="committee size n (f = (n-1)//3, t = f+1)")
+    p.add_argument("--nodes", type=positive, default=4, help="committee size n (f = (n-1)//3, t = f+1)")
     p.add_argument("--seed", type=int, default=None, help="derive every key from a seed (reproducible devnets)")
     p.add_argument("--dir", default=None, help="new or empty folder for keys, configs, stores and logs (default: a temp dir)")
-    p.add_argument("--timeout-first-report", type=_positive_float, default=60.0,
+    p.add_argument("--timeout-first-report", type=positive_float, default=60.0,
                    help="fail if no report lands within this many seconds")
     p.add_argument("--json", action="store_true",
                    help="print one JSON line once the first report has landed (progress goes to stderr)")
