@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ocr_client.cli_types import non_negative, positive
+from ocr_client.crypto.backend import BLSBackend
 from ocr_client.dkg.errors import DkgFailedError, DkgParameterError
 from ocr_client.dkg.result import DkgResult
 from ocr_client.dkg.strategies import DEALER_FAULTS
@@ -72,14 +73,38 @@ def _agreed(results: Sequence[DkgResult | None], errors: Sequence[OCRError | Non
     return done
 
 
-def run_keys_dkg(args: argparse.Namespace) -> int:
+def _faulty_dealers(args: argparse.Namespace, dealers: int) -> dict[int, str]:
+    """``--faulty-dealers`` dealers out of ``dealers``, chosen by ``--seed`` (or at random), each with ``--fault``."""
+    chooser = random.Random(args.seed) if args.seed is not None else random.SystemRandom()
+    return {i: args.fault for i in sorted(chooser.sample(range(dealers), args.faulty_dealers))}
+
+
+def _write_keys(args: argparse.Namespace, results: Sequence[DkgResult], f: int, out: Path, password: str,
+                backend: BLSBackend) -> str:
+    """Write the agreed committee (shares, transmitters by ``--seed``) to ``out``; returns the group key hex.
+
+    A fresh DKG and a resharing end the same way, so both write their keys here.
+    """
     from ocr_client.committee import LocalCommittee, transmitter_key
-    from ocr_client.committee_files import load_password, write_committee
-    from ocr_client.crypto import Dealing, get_backend
+    from ocr_client.committee_files import write_committee
+    from ocr_client.crypto import Dealing
+
+    first = results[0]
+    dealing = Dealing(first.committee, tuple(r.share for r in results))
+    committee = LocalCommittee(f=f, dealing=dealing,
+                               transmitters=tuple(transmitter_key(args.seed, i) for i in range(len(results))),
+                               backend=backend)
+    write_committee(committee, out, password, args.kdf)
+    return first.committee.group_public_key.hex()
+
+
+def run_keys_dkg(args: argparse.Namespace) -> int:
+    """Run the DKG, write keystores + committee.json, print a summary; returns the exit code (0)."""
+    from ocr_client.committee_files import load_password
+    from ocr_client.crypto import get_backend
     from ocr_client.dkg.simulate import simulate_dkg
     from ocr_client.report.config import check_committee
 
-    """Run the DKG, write keystores + committee.json, print a summary; returns the exit code (0)."""
     if getattr(args, "reshare", None):
         from ocr_client.dkg.reshare_cli import run_keys_reshare
 
@@ -94,17 +119,12 @@ def run_keys_dkg(args: argparse.Namespace) -> int:
     if password is None:
         raise OCRError("keystores need a password: give --password-file or set OCR_KEYSTORE_PASSWORD")
     _check_out(out)
-    chooser = random.Random(args.seed) if args.seed is not None else random.SystemRandom()
-    faulty = {i: args.fault for i in sorted(chooser.sample(range(n), k))}
+    faulty = _faulty_dealers(args, n)
     backend = get_backend()
     run = simulate_dkg(n, t, seed=args.seed, faulty=faulty, backend=backend)
     results = _agreed(run.results, run.errors)
     first = results[0]
-    dealing = Dealing(first.committee, tuple(r.share for r in results))
-    committee = LocalCommittee(f=f, dealing=dealing, transmitters=tuple(transmitter_key(args.seed, i) for i in range(n)),
-                               backend=backend)
-    write_committee(committee, out, password, args.kdf)
-    group_key = first.committee.group_public_key.hex()
+    group_key = _write_keys(args, results, f, out, password, backend)
     if args.json:
         print(json.dumps({"nodes": n, "threshold": t, "qual": list(first.qual),
                           "excluded": {str(i): why for i, why in first.excluded.items()},

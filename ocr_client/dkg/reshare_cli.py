@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 from pathlib import Path
 
-from ocr_client.dkg.cli import RESHARE_WARNING, _agreed, _check_out, committee_f
+from ocr_client.dkg.cli import RESHARE_WARNING, _agreed, _check_out, _faulty_dealers, _write_keys, committee_f
 from ocr_client.dkg.errors import DkgFailedError, DkgParameterError
 from ocr_client.errors import KeyFileError, OCRError
 
 
 def run_keys_reshare(args: argparse.Namespace) -> int:
     """Reshare, write keystores + committee.json, print a summary; returns the exit code (0)."""
-    from ocr_client.committee import LocalCommittee, transmitter_key
-    from ocr_client.committee_files import load_password, read_committee, write_committee
-    from ocr_client.crypto import Dealing, get_backend
+    from ocr_client.committee_files import load_password, read_committee
+    from ocr_client.crypto import get_backend
     from ocr_client.dkg.reshare import simulate_reshare
     from ocr_client.report.config import check_committee
 
@@ -41,8 +39,7 @@ def run_keys_reshare(args: argparse.Namespace) -> int:
     if k > old.n - t_old:
         raise DkgParameterError(
             f"--faulty-dealers {k} is more than n_old - t_old = {old.n - t_old}: too few old dealers would remain")
-    chooser = random.Random(args.seed) if args.seed is not None else random.SystemRandom()
-    faulty = {i: args.fault for i in sorted(chooser.sample(range(old.n), k))}
+    faulty = _faulty_dealers(args, old.n)
     backend = get_backend()
     run = simulate_reshare(old.dealing.committee, old.dealing.secret_shares, n, t, seed=args.seed, faulty=faulty,
                            backend=backend)
@@ -50,11 +47,7 @@ def run_keys_reshare(args: argparse.Namespace) -> int:
     first = results[0]
     if first.committee.group_public_key != old.group_public_key:  # the recipients check this too
         raise DkgFailedError("the reshared committee has another group key; refusing to write keys")
-    dealing = Dealing(first.committee, tuple(r.share for r in results))
-    committee = LocalCommittee(f=f, dealing=dealing, transmitters=tuple(transmitter_key(args.seed, i) for i in range(n)),
-                               backend=backend)
-    write_committee(committee, out, password, args.kdf)
-    group_key = first.committee.group_public_key.hex()
+    group_key = _write_keys(args, results, f, out, password, backend)
     if args.json:
         print(json.dumps({"reshare": str(old_dir), "old_nodes": old.n, "old_threshold": t_old, "nodes": n,
                           "threshold": t, "qual": list(first.qual),

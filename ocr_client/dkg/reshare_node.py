@@ -23,22 +23,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from nacl.exceptions import CryptoError as NaclCryptoError
-from nacl.public import PrivateKey
-
 from ocr_client.constants import CURVE_ORDER
 from ocr_client.crypto.backend import BLSBackend
-from ocr_client.crypto.threshold import Committee, SecretShare, lagrange_coefficients_at_zero
+from ocr_client.crypto.threshold import SecretShare, lagrange_coefficients_at_zero
+from ocr_client.dkg import steps
 from ocr_client.dkg.errors import DkgError, DkgFailedError, DkgParameterError, MalformedMessageError
-from ocr_client.dkg.feldman import commit, evaluate, evaluate_commitments, find_bad_shares, random_polynomial
-from ocr_client.dkg.messages import Deal, Echo, Justification, Message, Response, Reveal, Status, decode, verify_deal_echo
-from ocr_client.dkg.node import Phase
+from ocr_client.dkg.feldman import commit, random_polynomial
+from ocr_client.dkg.messages import Deal, Justification, Message, Response
 from ocr_client.dkg.participants import NodeKeys
-from ocr_client.dkg.qual import Decision, commitments_valid, decide
+from ocr_client.dkg.phases import Phase, PhasedNode
+from ocr_client.dkg.qual import Decision, decide
 from ocr_client.dkg.randomness import DkgRandom
 from ocr_client.dkg.reshare_config import ReshareConfig
 from ocr_client.dkg.result import DkgResult, Exclusion
-from ocr_client.dkg.sharebox import open_share, seal_share
 from ocr_client.net.clock import Clock
 from ocr_client.net.transport import Transport
 
@@ -63,68 +60,26 @@ def parse_fault(name: str) -> ReshareFault:
             f"unknown misbehaviour {name!r}; choose one of: {', '.join(f.value for f in ReshareFault)}") from None
 
 
-class _Role:
-    """Decoding, sender checks, rejection counting and the three deadlines, shared by both roles."""
+class _Role(PhasedNode):
+    """What both roles add to :class:`~ocr_client.dkg.phases.PhasedNode`: the reshare wire and role checks.
+
+    On the wire dealers are authors 0..n_old-1 and recipients the rest; only recipients respond and
+    only dealers deal or justify, so a message from the wrong side is dropped before dispatch.
+    """
+
+    _kind = "resharing"
 
     def __init__(self, config: ReshareConfig, author: int, keys: NodeKeys, transport: Transport, clock: Clock,
                  backend: BLSBackend) -> None:
         if transport.n != config.wire.n or transport.index != author:
             raise DkgError(f"transport is node {transport.index} of {transport.n}, expected {author} of {config.wire.n}")
-        if keys.participant(author) != config.wire.participants[author]:
-            raise DkgError(f"node {author}'s keys are not the ones in the participant list")
+        super().__init__(config.wire, author, keys, transport, clock, backend)
         self.config = config
-        self.author = author
-        self._keys = keys
-        self._transport = transport
-        self._clock = clock
-        self._backend = backend
-        self.phase = Phase.IDLE
-        self.rejected: dict[str, int] = {}
-        transport.set_handler(self.handle)
 
-    @property
-    def done(self) -> bool:
-        return self.phase is Phase.DONE
-
-    def start(self) -> None:
-        if self.phase is not Phase.IDLE:
-            raise DkgError("a resharing node runs once")
-        self.phase = Phase.DEAL
-        p = self.config.phase_timeout
-        self._clock.call_later(p, self._end_deal_phase)
-        self._clock.call_later(2 * p, self._end_response_phase)
-        self._clock.call_later(3 * p, self._finish)
-        self._begin()
-
-    def handle(self, sender: int, payload: bytes) -> None:
-        """Transport callback: decode, authenticate, dispatch; drop (and count) anything wrong."""
-        try:
-            message = decode(payload, self.config.wire)
-            author = message.dealer if isinstance(message, Deal | Justification) else message.responder
-            if sender != author:
-                raise MalformedMessageError(f"sender mismatch: {sender} sent a message by {author}")
-            is_dealer = author < self.config.n_old
-            if is_dealer == isinstance(message, Response):
-                raise MalformedMessageError(f"wrong role: author {author} may not send {type(message).__name__}")
-            self._on_message(message)
-        except (MalformedMessageError, NaclCryptoError, ValueError) as exc:
-            reason = str(exc).split(":", 1)[0]
-            self.rejected[reason] = self.rejected.get(reason, 0) + 1
-
-    def _begin(self) -> None:
-        """What happens at T0."""
-
-    def _on_message(self, message: Message) -> None:
-        raise MalformedMessageError(f"unexpected {type(message).__name__}")
-
-    def _end_deal_phase(self) -> None:
-        self.phase = Phase.RESPONSE
-
-    def _end_response_phase(self) -> None:
-        self.phase = Phase.JUSTIFICATION
-
-    def _finish(self) -> None:
-        self.phase = Phase.DONE
+    def _check_author(self, author: int, message: Message) -> None:
+        is_dealer = author < self.config.n_old
+        if is_dealer == isinstance(message, Response):
+            raise MalformedMessageError(f"wrong role: author {author} may not send {type(message).__name__}")
 
 
 class ReshareDealer(_Role):
@@ -155,16 +110,8 @@ class ReshareDealer(_Role):
             other = random_polynomial(t, self._rng)
             other[0] = secret
             commitments = commit(other, self._backend)
-        sealed = []
-        for j, recipient in enumerate(self.config.new_participants):
-            sub_share = evaluate(coefficients, j + 1)
-            if j == victim:
-                sub_share = (sub_share + 1) % CURVE_ORDER
-            ephemeral = PrivateKey(self._rng.bytes32())
-            self._ephemeral[j] = bytes(ephemeral)
-            sealed.append(seal_share(ephemeral, recipient.encryption_key, self.config.session, self.index, j, sub_share))
-        del coefficients
-        return Deal.create(self._keys.signing_key, self.config.session, self.index, commitments, tuple(sealed))
+        return steps.seal_deal(self._keys, self.config.session, self.index, coefficients, commitments,
+                               self.config.new_participants, self._rng, self._ephemeral, victim)
 
     def _begin(self) -> None:
         share, self._share = self._share, None  # the old share is not needed past dealing
@@ -196,14 +143,10 @@ class ReshareDealer(_Role):
         deal = self._deal_sent
         if deal is None:
             return
-        complainers = sorted(j for j, r in self._responses.items() if r.entries[self.index].status is not Status.OK)
-        if not complainers:
+        justification = steps.make_justification(self._keys, self.config.session, self.index, deal, self._responses,
+                                                 self._ephemeral, self._rng, self.fault is ReshareFault.BAD_JUSTIFICATION)
+        if justification is None:
             return
-        reveals = tuple(
-            Reveal(j, self._rng.bytes32() if self.fault is ReshareFault.BAD_JUSTIFICATION else self._ephemeral[j])
-            for j in complainers
-        )
-        justification = Justification.create(self._keys.signing_key, self.config.session, self.index, deal, reveals)
         for j in range(self.config.n_new):
             self._transport.send(self.config.recipient_author(j), justification.encode())
 
@@ -254,13 +197,7 @@ class ReshareRecipient(_Role):
             return
         if len(response.entries) != self.config.n_old:
             raise MalformedMessageError("response entry count differs from n_old")
-        for dealer, echo in enumerate(response.entries):
-            if echo.status is Status.MISSING:
-                continue
-            key = (dealer, echo.digest, echo.dealer_signature)
-            if key not in self._echo_cache:
-                verify_deal_echo(self.config.wire, dealer, echo.digest, echo.dealer_signature)
-                self._echo_cache.add(key)
+        steps.verify_echoes(self.config.wire, response.entries, self._echo_cache)
         self._responses[j] = response
 
     # --- checks ------------------------------------------------------------------------------
@@ -274,30 +211,12 @@ class ReshareRecipient(_Role):
     def _end_deal_phase(self) -> None:
         super()._end_deal_phase()
         me, session = self.index, self.config.session
-        to_check: list[tuple[int, tuple[bytes, ...], int, int]] = []
-        verdicts: dict[int, Status] = {}
-        for dealer, deal in sorted(self._deals.items()):
-            sound = commitments_valid(deal, self.config.recipients, self._backend) \
-                and self.constant_term_problem(deal) is None
-            sub_share = open_share(self._keys.encryption_key, deal.sealed_shares[me], session, dealer, me) \
-                if sound else None
-            if sub_share is None:
-                verdicts[dealer] = Status.COMPLAINT
-            else:
-                to_check.append((dealer, deal.commitments, me + 1, sub_share))
-        bad = find_bad_shares(to_check, self._backend)
-        for dealer, _, _, sub_share in to_check:
-            verdicts[dealer] = Status.COMPLAINT if dealer in bad else Status.OK
-            if dealer not in bad:
-                self._sub_shares[dealer] = sub_share
-        entries = []
-        for dealer in range(self.config.n_old):
-            status = verdicts.get(dealer, Status.MISSING)
-            if self.fault is ReshareFault.FALSE_COMPLAINT and status is Status.OK:
-                status = Status.COMPLAINT
-            received = self._deals.get(dealer)
-            entries.append(Echo(status) if received is None else Echo(status, received.digest, received.signature))
-        response = Response.create(self._keys.signing_key, session, self.author, tuple(entries))
+        verdicts, sub_shares = steps.check_deals(self._deals, me, self._keys, session, self.config.recipients, self._backend,
+                                                 lambda deal: self.constant_term_problem(deal) is None)
+        self._sub_shares.update(sub_shares)
+        lying = self.fault is ReshareFault.FALSE_COMPLAINT
+        response = steps.make_response(self._keys, session, self.author, self.config.n_old, self._deals, verdicts,
+                                       lambda dealer: lying)
         self._transport.broadcast(response.encode())
 
     # --- finishing ---------------------------------------------------------------------------
@@ -313,12 +232,6 @@ class ReshareRecipient(_Role):
         if self._on_done is not None:
             self._on_done(self)
 
-    def _agreed_deal(self, dealer: int, digest: bytes) -> Deal:
-        for deal in (self._deals.get(dealer), getattr(self._justifications.get(dealer), "deal", None)):
-            if isinstance(deal, Deal) and deal.digest == digest:
-                return deal
-        raise DkgFailedError(f"recipient {self.index} lacks dealer {dealer}'s agreed deal (synchrony assumption broken?)")
-
     def _sub_share(self, dealer: int, deal: Deal, decision: Decision) -> int:
         revealed = decision.revealed.get((dealer, self.index))
         if revealed is not None:
@@ -330,16 +243,12 @@ class ReshareRecipient(_Role):
 
     def _compute(self, decision: Decision) -> DkgResult:
         old, t_old, me = self.config.old, self.config.old_threshold, self.index
-        if len(decision.qual) < t_old:
-            raise DkgFailedError(
-                f"only {len(decision.qual)} qualified old dealers, need at least t_old={t_old}; excluded: "
-                + "; ".join(f"{i}: {why}" for i, why in sorted(decision.excluded.items()))
-            )
+        steps.require_qualified(decision, t_old, "old dealers", "t_old")
         chosen = decision.qual[:t_old]  # every honest recipient picks the same S
         lambdas = lagrange_coefficients_at_zero([i + 1 for i in chosen])
         secret, deals = 0, []
         for dealer, lam in zip(chosen, lambdas, strict=True):
-            deal = self._agreed_deal(dealer, decision.digests[dealer])
+            deal = steps.agreed_deal(self._deals, self._justifications, dealer, decision.digests[dealer], f"recipient {me}")
             if self.constant_term_problem(deal) is not None:
                 raise DkgFailedError(f"qualified dealer {dealer}'s C_0 is not its old public share")
             secret = (secret + lam * self._sub_share(dealer, deal, decision)) % CURVE_ORDER
@@ -351,12 +260,4 @@ class ReshareRecipient(_Role):
                           for k in range(width))
         if aggregate[0] != old.group_public_key:
             raise DkgFailedError("the reshared commitments do not keep the old group key")
-        public_shares = tuple(evaluate_commitments(aggregate, m, self._backend) for m in range(1, self.config.n_new + 1))
-        if self._backend.public_key(secret) != public_shares[me]:
-            raise DkgFailedError(f"recipient {me}'s share does not match its public share")
-        return DkgResult(
-            share=SecretShare(me + 1, secret),
-            committee=Committee(width, aggregate[0], public_shares),
-            qual=decision.qual,
-            excluded=dict(sorted(decision.excluded.items())),
-        )
+        return steps.share_result(secret, width, aggregate, self.config.n_new, me, decision, self._backend, "recipient")
