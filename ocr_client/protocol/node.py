@@ -44,6 +44,8 @@ from ocr_client.report.layout import Report
 #: Messages kept per sender for epochs we have not reached; more are dropped (a flood costs the
 #: flooder's own slots only).
 FUTURE_BUFFER_PER_SENDER: Final[int] = 16
+#: Echoed FINALs remembered by their bytes (a few rounds' worth).
+ECHOES_REMEMBERED: Final[int] = 8
 
 
 #: Which phase's CPU account a message's handling is charged to.
@@ -90,7 +92,11 @@ class OracleNode:
         self.transmission = Transmission(ctx, on_transmit, enabled=lambda: self.running)
         self.leader: ReportGenerationLeader | None = None
         self._future: defaultdict[int, deque[Message]] = defaultdict(lambda: deque(maxlen=FUTURE_BUFFER_PER_SENDER))
+        #: The FINAL echoes this node sent. Every honest echo of a report is the same bytes, so the
+        #: n - 1 echoes that arrive after ours are recognised without parsing them.
+        self._echoed: deque[bytes] = deque(maxlen=ECHOES_REMEMBERED)
         self.malformed = 0
+        self.known_echoes = 0
 
     # --- lifetime --------------------------------------------------------------------------
 
@@ -130,13 +136,19 @@ class OracleNode:
         if not self.running:
             return
         if type(self.behaviour) is Behaviour:
-            self.transport.broadcast(encode(message))
+            payload = encode(message)
+            if isinstance(message, FinalReport) and message.echo:
+                self._echoed.append(payload)
+            self.transport.broadcast(payload)
             return
         for to in range(self.ctx.config.n):
             self._send(to, message)
 
     def _receive(self, sender: int, payload: bytes) -> None:
         if not self.running or not 0 <= sender < self.ctx.config.n:
+            return
+        if payload in self._echoed:
+            self.known_echoes += 1
             return
         try:
             with self.ctx.timed("network"):
