@@ -269,6 +269,7 @@ def test_chain_workflow_deploys_configures_pushes_and_reads_back_on_a_managed_an
     assert ocr_process("chain", "down", "--json").json() == {"stopped": False}
 
 
+@pytest.mark.slow
 def test_chain_down_removes_the_anvil_log_it_started_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build = tmp_path / "build"
     monkeypatch.setenv("OCR_BUILD_DIR", str(build))  # chain up/down compile nothing, so an empty build dir is fine

@@ -67,6 +67,7 @@ def test_snapshot_writes_the_forge_format_file(tmp_path: Path) -> None:
     assert gas_snapshot.read(path) == COMMITTED
 
 
+@pytest.mark.slow
 def test_bench_json_has_the_documented_fields_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "gas.png"
     assert main(["gas", "bench", "--nodes", "4", "--json", "--plot", str(png)]) == 0

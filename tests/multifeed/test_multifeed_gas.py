@@ -35,6 +35,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ocr_client import settings
 from ocr_client.chain.compiler import compile_contracts
 from ocr_client.multifeed.scheme import SNAPSHOT_FEEDS, SNAPSHOT_N, measure_snapshot_cases, snapshot_name
@@ -49,6 +51,7 @@ MAX_MARGINAL_FEED = 40_000  # measured 39,547 (16 -> 17) and 39,522 (slope 1 -> 
 MAX_SINGLE_FEED_REPORT = 208_000  # measured 206,956
 
 
+@pytest.mark.slow
 def test_multi_feed_gas_at_n31_for_1_2_16_feeds(ocr_gas: GasRecorder) -> None:
     assert settings.ANVIL_HARDFORK == "prague"
     results = measure_snapshot_cases()

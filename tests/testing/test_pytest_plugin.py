@@ -27,6 +27,7 @@ def test_signed_call_can_be_tampered_with_before_sending(ocr_local_feed):
 '''
 
 
+@pytest.mark.slow
 def test_dapp_tests_use_the_fixtures_and_pin_gas_in_their_own_snapshot(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_dapp=DAPP_TEST)
     first = pytester.runpytest_subprocess("--update-gas-snapshot", "-p", "no:cacheprovider")
