@@ -84,6 +84,7 @@ def run_node(args: argparse.Namespace) -> int:
 
 def run_devnet(args: argparse.Namespace) -> int:
     from ocr_client.node.devnet import Devnet, format_answer, solidity_snippet
+    from ocr_client.node.provision import config_path
 
     """``ocr devnet``: start everything, report progress until SIGINT/SIGTERM, stop everything."""
     directory = Path(args.dir) if args.dir else None
@@ -102,6 +103,8 @@ def run_devnet(args: argparse.Namespace) -> int:
             say("Read it from Solidity (OCRFeed is an AggregatorV3Interface):")
             for line in solidity_snippet(devnet.address).splitlines():
                 say(f"  {line}")
+            ports = [json.loads(config_path(devnet.folder, i).read_text())["metrics_port"] for i in range(devnet.n)]
+            say("Metrics: " + " ".join(f"http://127.0.0.1:{p}/metrics" for p in ports if p))
             say(f"waiting for the first report (up to {args.timeout_first_report:g}s)...")
             first = devnet.wait_for_round(0, args.timeout_first_report, stop)
             if first is None:

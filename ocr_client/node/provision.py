@@ -132,7 +132,7 @@ def write_node_configs(folder: Path, setup: NodeSetup, sources: Callable[[int], 
             "offchain": offchain,
             "sources": sources(i),
             "store": str(store_path(Path(), i)),
-            "metrics_port": None,
+            "metrics_port": free_port(),  # Prometheus on 127.0.0.1 (the devnet banner lists them)
             "log_level": setup.log_level,
         }
         path = config_path(folder, i)

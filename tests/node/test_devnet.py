@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from ocr_client.chain.rpc import connect
 from ocr_client.errors import RPCUnreachableError
 from ocr_client.feed import Feed
 from ocr_client.node.devnet import Devnet, DevnetError
+from ocr_client.node.provision import config_path
 
 pytestmark = pytest.mark.slow
 
@@ -111,6 +113,16 @@ def test_reports_survive_a_crashed_and_restarted_node(devnet: Devnet) -> None:
     assert not conflicts, f"nodes signed different reports for one (epoch, round): {conflicts}"
     for i in range(devnet.n):
         assert "refused-equivocation" not in devnet.log_path(i).read_text(errors="replace")
+
+
+def test_every_devnet_node_serves_prometheus_metrics(devnet: Devnet) -> None:
+    devnet.wait_for_round(1, REPORT_TIMEOUT)
+    for i in range(devnet.n):
+        port = json.loads(config_path(devnet.folder, i).read_text())["metrics_port"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            text = response.read().decode()
+        assert 'ocr_events_total{' in text and 'phase="finalize"' in text, text[:400]
+        assert "ocr_phase_latency_seconds_bucket" in text
 
 
 def _devnet_command() -> list[str]:
