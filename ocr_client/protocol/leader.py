@@ -100,6 +100,7 @@ class ReportGenerationLeader:
         if message.report_hash != self.report_hash or sender in self.shares:
             return
         self.shares[sender] = message.share
+        self.ctx.emit("report", "share-received", self.round, sender=sender)
         if len(self.shares) < self.ctx.config.threshold:
             return
         attestation = self.ctx.signer.combine(dict(self.shares), self.digest)

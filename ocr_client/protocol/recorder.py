@@ -24,7 +24,8 @@ class RoundTrace:
     started_at: float | None = None
     observed: dict[int, int] = field(default_factory=dict)  # oracle -> value it observed
     requested: dict[int, int] | None = None  # observations the leader put in the report request
-    signed: list[int] = field(default_factory=list)
+    signed: list[int] = field(default_factory=list)  # oracles that say they signed (their own account)
+    shares_at_leader: list[int] = field(default_factory=list)  # shares the leader actually received
     declined: dict[int, str] = field(default_factory=dict)  # oracle -> why it did not sign
     answer: int | None = None
     signers: tuple[int, ...] | None = None  # in the accepted FINAL
@@ -59,6 +60,8 @@ class RoundTrace:
             lines.append(f"  report request from {len(self.requested)} observers: {sorted(self.requested)}")
         if self.signed:
             lines.append(f"  signed by: {sorted(self.signed)}")
+        if self.shares_at_leader:
+            lines.append(f"  shares that reached the leader: {sorted(self.shares_at_leader)}")
         for oracle, reason in sorted(self.declined.items()):
             lines.append(f"  oracle {oracle} declined: {reason}")
         if self.answer is not None:
@@ -149,6 +152,10 @@ def _signed(t: RoundTrace, e: Event, d: dict[str, Any]) -> None:
     t.signed.append(e.node)
 
 
+def _share_received(t: RoundTrace, e: Event, d: dict[str, Any]) -> None:
+    t.shares_at_leader.append(int(d["sender"]))
+
+
 def _declined(t: RoundTrace, e: Event, d: dict[str, Any]) -> None:
     t.declined[e.node] = str(d.get("reason"))
 
@@ -176,6 +183,7 @@ _HANDLERS = {
     "observed": _observed,
     "report-request": _requested,
     "signed": _signed,
+    "share-received": _share_received,
     "no-report": _declined,
     "refused-request": _declined,
     "refused-equivocation": _declined,

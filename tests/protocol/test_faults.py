@@ -116,3 +116,5 @@ def test_the_round_trace_says_who_led_observed_signed_and_transmitted(w3: Web3) 
     text = trace.describe()
     assert f"leader {trace.leader}" in text and "observed:" in text and "signed by:" in text
     assert f"transmitted by {trace.transmitter}" in text and "accepted" in text
+    assert "shares that reached the leader" in text
+    assert set(trace.signers or ()) <= set(trace.shares_at_leader), "the final combines shares the leader received"
