@@ -59,6 +59,9 @@ class DkgNode(PhasedNode):
         self._shares: dict[int, int] = {}  # dealer -> my share, for deals that checked out
         self._responses: dict[int, Response] = {}
         self._justifications: dict[int, Justification] = {}
+        # a second, different signed version from the same author (proof of equivocation)
+        self._other_responses: dict[int, Response] = {}
+        self._other_justifications: dict[int, Justification] = {}
         self._echo_cache: set[tuple[int, bytes, bytes]] = set()
         self._my_deal: Deal | None = None
         self._ephemeral: dict[int, bytes] = {}
@@ -111,17 +114,15 @@ class DkgNode(PhasedNode):
     def _on_response(self, response: Response) -> None:
         if self.phase not in (Phase.DEAL, Phase.RESPONSE):
             raise MalformedMessageError("late response")
-        if response.responder in self._responses:
-            return
         if len(response.entries) != self.config.n:
             raise MalformedMessageError("response entry count differs from n")
         steps.verify_echoes(self.config, response.entries, self._echo_cache)
-        self._responses[response.responder] = response
+        steps.keep_version(self._responses, self._other_responses, response.responder, response)
 
     def _on_justification(self, justification: Justification) -> None:
         if self.phase is Phase.DONE:
             raise MalformedMessageError("late justification")
-        self._justifications.setdefault(justification.dealer, justification)
+        steps.keep_version(self._justifications, self._other_justifications, justification.dealer, justification)
 
     # --- deadlines ---------------------------------------------------------------------------
 
@@ -133,6 +134,16 @@ class DkgNode(PhasedNode):
         lying = self.strategy is Strategy.FALSE_COMPLAINT
         response = steps.make_response(self._keys, session, me, self.config.n, self._deals, verdicts,
                                        lambda dealer: lying and dealer != me)
+        if self.strategy is Strategy.EQUIVOCATE_RESPONSE and self.config.n > 1:
+            # complain about dealer (me + 1) mod n to the half of the committee without that dealer
+            # (so, unrelayed, it would not know to justify), all OK to the other half
+            target = (me + 1) % self.config.n
+            complaint = steps.make_response(self._keys, session, me, self.config.n, self._deals, verdicts,
+                                            lambda dealer: dealer == target)
+            half = (self.config.n + 1) // 2
+            for j in range(self.config.n):
+                self._transport.send(j, (complaint if (j < half) != (target < half) else response).encode())
+            return
         self._transport.broadcast(response.encode())
 
     def _end_response_phase(self) -> None:
@@ -141,14 +152,26 @@ class DkgNode(PhasedNode):
         if deal is None or self.strategy is Strategy.SILENT:
             return
         justification = steps.make_justification(self._keys, self.config.session, self.index, deal, self._responses,
-                                                 self._ephemeral, self._rng, self.strategy is Strategy.BAD_JUSTIFICATION)
-        if justification is not None:
-            self._transport.broadcast(justification.encode())
+                                                 self._ephemeral, self._rng, self.strategy is Strategy.BAD_JUSTIFICATION,
+                                                 self._other_responses)
+        if justification is None:
+            return
+        if self.strategy is Strategy.EQUIVOCATE_JUSTIFICATION and self.config.n > 1:
+            # a second justification of the same deal with different reveals, to the other half
+            other = Justification.create(self._keys.signing_key, self.config.session, self.index, deal,
+                                         justification.reveals[:-1])
+            half = (self.config.n + 1) // 2
+            for j in range(self.config.n):
+                self._transport.send(j, (justification if j < half else other).encode())
+            return
+        self._transport.broadcast(justification.encode())
 
     def _finish(self) -> None:
         super()._finish()
         try:
-            self.result = self._compute(decide(self.config, self._responses, self._justifications, self._backend))
+            self.result = self._compute(decide(self.config, self._responses, self._justifications, self._backend,
+                                               other_responses=self._other_responses,
+                                               other_justifications=self._other_justifications))
         except DkgError as exc:
             self.error = exc
         self._ephemeral.clear()

@@ -10,6 +10,7 @@ step (the ``_begin`` / ``_on_message`` / ``_end_*`` / ``_finish`` hooks).
 
 from __future__ import annotations
 
+import hashlib
 from enum import Enum
 from typing import ClassVar
 
@@ -17,7 +18,7 @@ from nacl.exceptions import CryptoError as NaclCryptoError
 
 from ocr_client.crypto.backend import BLSBackend
 from ocr_client.dkg.errors import DkgError, MalformedMessageError
-from ocr_client.dkg.messages import Deal, Justification, Message, decode
+from ocr_client.dkg.messages import Deal, Justification, Message, Response, decode
 from ocr_client.dkg.participants import DkgConfig, NodeKeys
 from ocr_client.net.clock import Clock
 from ocr_client.net.transport import Transport
@@ -34,6 +35,16 @@ class Phase(Enum):
 def author_of(message: Message) -> int:
     """Who signed ``message``: the dealer of a deal or justification, the responder of a response."""
     return message.dealer if isinstance(message, Deal | Justification) else message.responder
+
+
+#: Distinct versions of one author's RESPONSE (or JUSTIFICATION) a node keeps and relays: two prove
+#: equivocation, more add nothing (and would let a faulty author make every node relay without end).
+MAX_VERSIONS = 2
+
+
+def body_digest(message: Response | Justification) -> bytes:
+    """What identifies a version: the signed body (a re-signature of the same body is the same version)."""
+    return hashlib.sha256(message.body()).digest()
 
 
 class PhasedNode:
@@ -60,6 +71,8 @@ class PhasedNode:
         self._backend = backend
         self.phase = Phase.IDLE
         self.rejected: dict[str, int] = {}  # reason -> count of dropped messages
+        self._seen_payloads: set[bytes] = set()  # hashes of payloads already accepted (cheap dedupe)
+        self._versions: dict[tuple[type, int], set[bytes]] = {}  # (kind, author) -> accepted body digests
         transport.set_handler(self.handle)
 
     @property
@@ -78,18 +91,43 @@ class PhasedNode:
         self._begin()
 
     def handle(self, sender: int, payload: bytes) -> None:
-        """Transport callback: decode, authenticate, dispatch; drop (and count) anything wrong.
+        """Transport callback: decode, authenticate, dispatch, relay; drop (and count) anything wrong.
+
+        A DEAL must come from its dealer. A RESPONSE or JUSTIFICATION is authenticated by its
+        author's signature alone, so any participant may relay it: on the first sighting of each
+        version (at most :data:`MAX_VERSIONS` per author) this node re-sends it once
+        (:meth:`_relay_targets`), so that every honest node holds the same signed responses and
+        justifications by the deadline, including both versions of an equivocating author.
 
         A peer's bad message must never stop this node, so nothing it causes is raised: the reason
         (the error text up to its first colon) is counted in :attr:`rejected` instead.
         """
+        fingerprint = hashlib.sha256(payload).digest() if isinstance(payload, bytes) else b""
+        if fingerprint in self._seen_payloads:
+            return  # an exact copy of an accepted message (a duplicate or another node's relay)
         try:
             message = decode(payload, self._wire)
             author = author_of(message)
-            if sender != author:
+            relayable = isinstance(message, Response | Justification)
+            if sender != author and not relayable:
                 raise MalformedMessageError(f"sender mismatch: {sender} sent a message by {author}")
             self._check_author(author, message)
+            if isinstance(message, Response | Justification):
+                versions = self._versions.setdefault((type(message), author), set())
+                version = body_digest(message)
+                if version in versions or len(versions) >= MAX_VERSIONS:
+                    self._seen_payloads.add(fingerprint)
+                    return  # a re-signed copy, or a version beyond the two that prove equivocation
+                self._on_message(message)
+                versions.add(version)
+                self._seen_payloads.add(fingerprint)
+                if author != self.author:
+                    for to in self._relay_targets(message):
+                        if to not in (self.author, sender):  # the author too: it learns what others hold
+                            self._transport.send(to, payload)
+                return
             self._on_message(message)
+            self._seen_payloads.add(fingerprint)
         except (MalformedMessageError, NaclCryptoError, ValueError) as exc:
             reason = str(exc).split(":", 1)[0]
             self.rejected[reason] = self.rejected.get(reason, 0) + 1
@@ -98,6 +136,10 @@ class PhasedNode:
 
     def _check_author(self, author: int, message: Message) -> None:
         """Raise :class:`MalformedMessageError` if ``author`` may not send ``message`` at all."""
+
+    def _relay_targets(self, message: Response | Justification) -> range | list[int]:
+        """Who gets this node's one relay of another author's accepted ``message`` (default: everyone)."""
+        return range(self._wire.n)
 
     def _on_message(self, message: Message) -> None:
         """Act on an authenticated message, or raise :class:`MalformedMessageError` to drop it."""

@@ -1,14 +1,17 @@
 """Deciding QUAL: which dealers count, from broadcast evidence only.
 
 Every honest node runs :func:`decide` on the same inputs — the signed RESPONSEs received by the
-response deadline and the signed JUSTIFICATIONs received by the justification deadline — so under
-the synchrony assumption (honest nodes' broadcasts reach every honest node within a phase) all
+response deadline and the signed JUSTIFICATIONs received by the justification deadline, each
+relayed once by every honest node that sees it (up to two versions per author) — so under
+the synchrony assumption (a message and its relay reach every honest node within a phase) all
 honest nodes reach the same QUAL and the same exclusion reasons. What a node privately received
 (its own deals) never enters the decision, only its echo of them does.
 
 The rules, per dealer i, in order:
 
-1. Two different dealer-signed deal digests among the echoes and the justification: equivocation.
+0. Two different signed responses from one responder: its complaints are all ignored.
+1. Two different dealer-signed deal digests among the echoes and the justification, or two
+   different signed justifications: equivocation.
 2. No echo of any deal and no justification: silent.
 3. Complaints (bad share or missing deal) need a justification carrying the signed deal and, for
    every complainer, the ephemeral key of its share box. Everyone opens those boxes and checks the
@@ -99,27 +102,42 @@ def _judge_justification(config: DkgConfig, dealer: int, complainers: list[int],
 
 
 def decide(config: DkgConfig, responses: Mapping[int, Response], justifications: Mapping[int, Justification],
-           backend: BLSBackend, dealers: int | None = None, check_deal: DealCheck | None = None) -> Decision:
+           backend: BLSBackend, dealers: int | None = None, check_deal: DealCheck | None = None,
+           other_responses: Mapping[int, Response] | None = None,
+           other_justifications: Mapping[int, Justification] | None = None) -> Decision:
     """QUAL and exclusions from the evidence (responses are already signature-checked, one entry per dealer).
 
     In a DKG the dealers are the ``config.n`` participants themselves. Resharing passes the
     recipients' view as ``config`` (who gets shares, their keys, the new threshold), the number
     of old dealers as ``dealers``, and ``check_deal`` for what else a justified deal must satisfy.
+
+    ``other_responses`` / ``other_justifications`` hold a second, different signed version from
+    the same author (relaying makes every honest node hold the same versions). A responder with two
+    versions equivocated: none of its complaints count (its echoes still do, being dealer-signed).
+    A dealer with two justifications equivocated and is excluded.
     """
+    other_responses = other_responses or {}
+    other_justifications = other_justifications or {}
+    echoes = [*responses.values(), *other_responses.values()]
+    honest_looking = {j: r for j, r in responses.items() if j not in other_responses}
     decision = Decision()
     qual = []
     for dealer in range(config.n if dealers is None else dealers):
         justification = justifications.get(dealer)
-        digests = {r.entries[dealer].digest for r in responses.values() if r.entries[dealer].status is not Status.MISSING}
+        digests = {r.entries[dealer].digest for r in echoes if r.entries[dealer].status is not Status.MISSING}
         if justification is not None:
             digests.add(justification.deal.digest)
+        second = other_justifications.get(dealer)
+        if second is not None:
+            _exclude(decision, dealer, Exclusion.EQUIVOCATION, "signed 2 different justifications")
+            continue
         if len(digests) > 1:
             _exclude(decision, dealer, Exclusion.EQUIVOCATION, f"signed {len(digests)} different deals")
             continue
         if not digests:
             _exclude(decision, dealer, Exclusion.SILENT, "no node received a deal")
             continue
-        complainers = sorted(j for j, r in responses.items() if r.entries[dealer].status is not Status.OK)
+        complainers = sorted(j for j, r in honest_looking.items() if r.entries[dealer].status is not Status.OK)
         if complainers:
             if justification is None:
                 _exclude(decision, dealer, Exclusion.NO_JUSTIFICATION, f"did not answer complaints from nodes {complainers}")

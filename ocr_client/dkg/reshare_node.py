@@ -81,6 +81,14 @@ class _Role(PhasedNode):
         if is_dealer == isinstance(message, Response):
             raise MalformedMessageError(f"wrong role: author {author} may not send {type(message).__name__}")
 
+    def _relay_targets(self, message: Response | Justification) -> range | list[int]:
+        """New members relay responses to everyone and justifications to the new members; old ones relay nothing."""
+        if self.author < self.config.n_old:
+            return []
+        if isinstance(message, Response):
+            return range(self.config.wire.n)
+        return [self.config.recipient_author(j) for j in range(self.config.n_new)]
+
 
 class ReshareDealer(_Role):
     """Old member ``index`` (old share index index + 1): deals its share, answers complaints."""
@@ -100,6 +108,7 @@ class ReshareDealer(_Role):
         self._deal_sent: Deal | None = None
         self._ephemeral: dict[int, bytes] = {}
         self._responses: dict[int, Response] = {}
+        self._other_responses: dict[int, Response] = {}
 
     def _build_deal(self, secret: int, victim: int | None) -> Deal:
         t = self.config.threshold
@@ -136,7 +145,7 @@ class ReshareDealer(_Role):
             raise MalformedMessageError("late response")
         if len(message.entries) != self.config.n_old:
             raise MalformedMessageError("response entry count differs from n_old")
-        self._responses.setdefault(message.responder - self.config.n_old, message)
+        steps.keep_version(self._responses, self._other_responses, message.responder - self.config.n_old, message)
 
     def _end_response_phase(self) -> None:
         super()._end_response_phase()
@@ -144,7 +153,8 @@ class ReshareDealer(_Role):
         if deal is None:
             return
         justification = steps.make_justification(self._keys, self.config.session, self.index, deal, self._responses,
-                                                 self._ephemeral, self._rng, self.fault is ReshareFault.BAD_JUSTIFICATION)
+                                                 self._ephemeral, self._rng, self.fault is ReshareFault.BAD_JUSTIFICATION,
+                                                 self._other_responses)
         if justification is None:
             return
         for j in range(self.config.n_new):
@@ -173,6 +183,8 @@ class ReshareRecipient(_Role):
         self._sub_shares: dict[int, int] = {}  # dealer -> verified sub-share
         self._responses: dict[int, Response] = {}  # recipient index -> response
         self._justifications: dict[int, Justification] = {}
+        self._other_responses: dict[int, Response] = {}
+        self._other_justifications: dict[int, Justification] = {}
         self._echo_cache: set[tuple[int, bytes, bytes]] = set()
 
     # --- receiving ---------------------------------------------------------------------------
@@ -187,18 +199,15 @@ class ReshareRecipient(_Role):
         else:
             if self.phase is Phase.DONE:
                 raise MalformedMessageError("late justification")
-            self._justifications.setdefault(message.dealer, message)
+            steps.keep_version(self._justifications, self._other_justifications, message.dealer, message)
 
     def _on_response(self, response: Response) -> None:
         if self.phase not in (Phase.DEAL, Phase.RESPONSE):
             raise MalformedMessageError("late response")
-        j = response.responder - self.config.n_old
-        if j in self._responses:
-            return
         if len(response.entries) != self.config.n_old:
             raise MalformedMessageError("response entry count differs from n_old")
         steps.verify_echoes(self.config.wire, response.entries, self._echo_cache)
-        self._responses[j] = response
+        steps.keep_version(self._responses, self._other_responses, response.responder - self.config.n_old, response)
 
     # --- checks ------------------------------------------------------------------------------
 
@@ -225,7 +234,8 @@ class ReshareRecipient(_Role):
         super()._finish()
         try:
             decision = decide(self.config.recipients, self._responses, self._justifications, self._backend,
-                              dealers=self.config.n_old, check_deal=self.constant_term_problem)
+                              dealers=self.config.n_old, check_deal=self.constant_term_problem,
+                              other_responses=self._other_responses, other_justifications=self._other_justifications)
             self.result = self._compute(decision)
         except DkgError as exc:
             self.error = exc

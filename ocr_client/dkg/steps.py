@@ -14,7 +14,8 @@ reproducible across this split.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from typing import TypeVar
 
 from nacl.public import PrivateKey
 
@@ -29,6 +30,20 @@ from ocr_client.dkg.qual import Decision, commitments_valid
 from ocr_client.dkg.randomness import DkgRandom
 from ocr_client.dkg.result import DkgResult
 from ocr_client.dkg.sharebox import open_share, seal_share
+
+_V = TypeVar("_V")
+
+
+def keep_version(first: MutableMapping[int, _V], other: MutableMapping[int, _V], author: int, message: _V) -> None:
+    """Store a new signed version of ``author``'s message: the first one, else as the conflicting second.
+
+    The intake (:meth:`~ocr_client.dkg.phases.PhasedNode.handle`) passes each distinct version once
+    and at most two per author, so a second one here proves the author equivocated.
+    """
+    if author not in first:
+        first[author] = message
+    else:
+        other.setdefault(author, message)
 
 
 def seal_deal(keys: NodeKeys, session: bytes, dealer: int, coefficients: Sequence[int], commitments: tuple[bytes, ...],
@@ -109,12 +124,16 @@ def make_response(keys: NodeKeys, session: bytes, author: int, dealers: int, dea
 
 
 def make_justification(keys: NodeKeys, session: bytes, dealer: int, deal: Deal, responses: Mapping[int, Response],
-                       ephemeral: Mapping[int, bytes], rng: DkgRandom, lie: bool = False) -> Justification | None:
+                       ephemeral: Mapping[int, bytes], rng: DkgRandom, lie: bool = False,
+                       other_responses: Mapping[int, Response] | None = None) -> Justification | None:
     """Reveal the box of each recipient that did not answer OK to ``dealer``'s deal; None if all did.
 
+    ``other_responses`` are second versions from equivocating responders: a complaint in *any*
+    version is answered (harmless for an equivocator, whose complaints the decision ignores).
     With ``lie`` (a misbehaviour) a random key is revealed instead of the box's.
     """
-    complainers = sorted(j for j, r in responses.items() if r.entries[dealer].status is not Status.OK)
+    versions = [*responses.items(), *(other_responses or {}).items()]
+    complainers = sorted({j for j, r in versions if r.entries[dealer].status is not Status.OK})
     if not complainers:
         return None
     reveals = tuple(Reveal(j, rng.bytes32() if lie else ephemeral[j]) for j in complainers)

@@ -18,11 +18,15 @@ class Strategy(StrEnum):
     EQUIVOCATE = "equivocate"  # two different signed deals, one per half of the committee
     BAD_JUSTIFICATION = "bad-justification"  # wrong share for one recipient, then reveals a wrong key
     FALSE_COMPLAINT = "false-complaint"  # deals honestly but complains about every other dealer
+    EQUIVOCATE_RESPONSE = "equivocate-response"  # complains about dealer (i+1) mod n to half, OK to the rest
+    EQUIVOCATE_JUSTIFICATION = "equivocate-justification"  # two different signed justifications, one per half
 
 
-#: The dealer strategies (what ``--fault`` offers); each gets its dealer excluded.
+#: The dealer strategies (what ``--fault`` offers); each gets its dealer excluded on its own.
+#: (``equivocate-justification`` needs a complaint to justify, so it is a test-only strategy.)
 DEALER_FAULTS: tuple[str, ...] = tuple(
-    s.value for s in Strategy if s is not Strategy.FALSE_COMPLAINT
+    s.value for s in Strategy
+    if s not in (Strategy.FALSE_COMPLAINT, Strategy.EQUIVOCATE_RESPONSE, Strategy.EQUIVOCATE_JUSTIFICATION)
 )
 
 
