@@ -1,7 +1,8 @@
 """An oracle committee held in one process: threshold key shares plus one transmitter key each.
 
-A trusted dealer splits the group secret for now (a DKG replaces it in its own issue); the
-dealer keeps nothing but the shares it hands out. Everything is derived from a seed when one is
+``create`` deals with a trusted dealer, which keeps nothing but the shares it hands out (tests,
+demos, ``ocr keys new``); a committee from ``ocr_client.dkg`` (``ocr keys dkg``) has the same shape
+with no dealer at all. Everything is derived from a seed when one is
 given, so demos, tests and gas scenarios are reproducible.
 """
 
