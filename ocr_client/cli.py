@@ -19,6 +19,7 @@ from ocr_client.cli_types import int_list, non_negative, positive, probability
 from ocr_client.dkg.cli import add_dkg_parser, run_keys_dkg
 from ocr_client.errors import OCRError
 from ocr_client.node.cli import add_devnet_parser, add_node_parser, run_devnet, run_node
+from ocr_client.protocol.strategy_names import STRATEGIES
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -30,12 +31,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
         raise SystemExit(EXIT_USAGE)
-
-
-#: The Byzantine strategies (ocr_client.protocol.byzantine.STRATEGIES, kept here so --help stays fast;
-#: a test checks the two lists agree).
-STRATEGY_NAMES = ("crash", "crash-recover", "lie-high", "lie-low", "lie-random", "equivocate", "withhold",
-                  "bad-share", "silent-leader", "partial-final", "epoch-flood", "garbage")
 
 
 def _add_chain_options(p: argparse.ArgumentParser) -> None:
@@ -58,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", action="store_true", help="print one JSON document")
     demo.add_argument("--keys", help="run with this committee (folder from `ocr keys new`); --nodes is taken from it")
     demo.add_argument("--password-file", help="password for --keys (default: $OCR_KEYSTORE_PASSWORD)")
-    demo.add_argument("--strategy", choices=STRATEGY_NAMES, default="lie-random",
+    demo.add_argument("--strategy", choices=STRATEGIES, default="lie-random",
                       help="Byzantine strategy of the --faulty nodes (default lie-random)")
     demo.add_argument("--drop", type=probability, default=0.0, help="probability that a message is lost (0-1)")
     demo.add_argument("--trace", action="store_true",

@@ -28,6 +28,7 @@ from ocr_client.protocol.messages import (
     sign_observation,
 )
 from ocr_client.protocol.node import Behaviour, OracleNode
+from ocr_client.protocol.strategy_names import CRASH, CRASH_RECOVER, STRATEGIES
 from ocr_client.report.layout import INT192_MAX
 
 LIE_FACTOR: Final[int] = 1000
@@ -223,10 +224,6 @@ class Garbage(_Periodic):
         return [self.rng.choice(self._junk())]
 
 
-#: Carried out by the runner: the node is taken off the network (and, for crash-recover, restarted).
-CRASH: Final[str] = "crash"
-CRASH_RECOVER: Final[str] = "crash-recover"
-
 _FACTORIES: Final[dict[str, Callable[[random.Random], Behaviour]]] = {
     CRASH: lambda rng: Behaviour(),
     CRASH_RECOVER: lambda rng: Behaviour(),
@@ -242,8 +239,6 @@ _FACTORIES: Final[dict[str, Callable[[random.Random], Behaviour]]] = {
     "garbage": Garbage,
 }
 
-#: Every strategy name, in the order the issue lists them.
-STRATEGIES: Final[tuple[str, ...]] = tuple(_FACTORIES)
 
 
 def behaviour(name: str, rng: random.Random) -> Behaviour:

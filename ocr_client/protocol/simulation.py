@@ -26,7 +26,7 @@ from ocr_client.crypto import get_backend
 from ocr_client.errors import ConfigError, SourceError
 from ocr_client.net.clock import SimClock
 from ocr_client.net.simnet import LinkRules, SimNetwork
-from ocr_client.protocol.byzantine import CRASH, CRASH_RECOVER, behaviour
+from ocr_client.protocol.byzantine import UnknownStrategyError, behaviour
 from ocr_client.protocol.chain_port import ContractChainPort
 from ocr_client.protocol.config import ProtocolConfig, Timing
 from ocr_client.protocol.context import NodeContext
@@ -35,6 +35,7 @@ from ocr_client.protocol.persistence import SqliteNodeStore
 from ocr_client.protocol.ports import ReportSigner, TransmitOutcome
 from ocr_client.protocol.recorder import TraceRecorder
 from ocr_client.protocol.signing import AccountableSigner, ThresholdSigner
+from ocr_client.protocol.strategy_names import CRASH, CRASH_RECOVER, STRATEGIES
 from ocr_client.protocol.telemetry import Event, Fanout, log_sink
 from ocr_client.sources.random_walk import PriceProcess, RandomWalkSource
 from ocr_client.testing.local_base import LocalCommitteeFeed
@@ -133,7 +134,8 @@ class OracleSimulation:
         for index, name in settings.faulty.items():
             if not 0 <= index < self.n:
                 raise ConfigError(f"faulty oracle {index} is not in a committee of {self.n}")
-            behaviour(name, random.Random(0))  # unknown names fail here, before anything runs
+            if name not in STRATEGIES:
+                raise UnknownStrategyError(name)
         self.clock = SimClock()
         self.network = SimNetwork(self.n, self.clock, settings.seed,
                                   LinkRules(latency=settings.latency, jitter=settings.jitter, drop=settings.drop))

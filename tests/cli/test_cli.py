@@ -185,10 +185,14 @@ def test_demo_with_more_liars_than_f_pauses_instead_of_landing_a_lie() -> None:
 
 
 def test_demo_strategy_names_are_the_protocol_strategies() -> None:
-    from ocr_client.cli import STRATEGY_NAMES
-    from ocr_client.protocol.byzantine import STRATEGIES
+    import random
 
-    assert STRATEGY_NAMES == STRATEGIES
+    from ocr_client.protocol.byzantine import Behaviour, behaviour
+    from ocr_client.protocol.strategy_names import STRATEGIES
+
+    shown = ocr("demo", "--help").out
+    assert "{" + ",".join(STRATEGIES) + "}" in shown.replace("\n", "").replace(" ", "")
+    assert all(isinstance(behaviour(name, random.Random(0)), Behaviour) for name in STRATEGIES)
 
 
 @pytest.mark.parametrize("strategy", ["silent-leader", "equivocate"])
