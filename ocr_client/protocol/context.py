@@ -22,6 +22,7 @@ from ocr_client.protocol.persistence import NodeStore
 from ocr_client.protocol.ports import ChainPort, ObservationSource, ReportSigner, Telemetry
 from ocr_client.protocol.telemetry import Event
 from ocr_client.protocol.trigger import LastReport
+from ocr_client.report.layout import signing_digest
 
 
 @dataclass
@@ -56,6 +57,10 @@ class NodeContext:
             yield
         finally:
             self.cpu[phase] += time.process_time() - start
+
+    def signing_digest(self, report: bytes) -> bytes:
+        """What the committee signs for these packed report bytes on this node's feed."""
+        return signing_digest(self.chain.chain_id, self.chain.address, report)
 
     def unix_time(self) -> int:
         return int(self.unix_offset + self.clock.now())

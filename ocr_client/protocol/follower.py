@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from eth_utils import keccak
-
 from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.messages import ObserveRequest, ReportRequest, ReportShare, sign_observation
-from ocr_client.protocol.report_rules import observation_problem, rebuild_report
+from ocr_client.protocol.report_rules import observation_problem, signable_report
 from ocr_client.protocol.trigger import report_reason
-from ocr_client.report.layout import encode_report, signing_digest
 
 
 class ReportGenerationFollower:
@@ -71,7 +68,8 @@ class ReportGenerationFollower:
             self.ctx.emit("report", "refused-request", message.round, reason=problem)
             self.change_leader(f"invalid report request: {problem}")
             return
-        report = rebuild_report(config.config_digest, self.epoch, message.round, message.observations)
+        signable = signable_report(self.ctx, self.epoch, message.round, message.observations)
+        report = signable.report
         timing = config.timing
         reason = report_reason(report.answer, self.ctx.last_report, self.ctx.clock.now(), timing.alpha,
                                timing.delta_c, config.min_answer, config.max_answer, timing.heartbeat_lead)
@@ -86,13 +84,10 @@ class ReportGenerationFollower:
             self.ctx.emit("report", "no-report", message.round, reason="median too far from own observation",
                           answer=report.answer, own=self.own_value)
             return
-        raw = encode_report(report)
-        report_hash = keccak(raw)
-        if not self.ctx.store.record_signed(config.config_digest, self.epoch, message.round, report_hash):
+        if not self.ctx.store.record_signed(config.config_digest, self.epoch, message.round, signable.hash):
             self.ctx.emit("report", "refused-equivocation", message.round,
                           reason="already signed a different report for this round")
             return
-        digest = signing_digest(self.ctx.chain.chain_id, self.ctx.chain.address, raw)
-        share = self.ctx.signer.share(digest)
+        share = self.ctx.signer.share(signable.digest)
         self.ctx.emit("report", "signed", message.round, reason=reason, answer=report.answer)
-        self.ctx.send(sender, ReportShare(self.epoch, message.round, report_hash, share))
+        self.ctx.send(sender, ReportShare(self.epoch, message.round, signable.hash, share))

@@ -9,13 +9,10 @@ followers to ask for a new epoch.
 
 from __future__ import annotations
 
-from eth_utils import keccak
-
 from ocr_client.net.clock import TimerHandle
 from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.messages import FinalReport, ObserveRequest, ReportRequest, ReportShare, SignedObservation
-from ocr_client.protocol.report_rules import rebuild_report
-from ocr_client.report.layout import encode_report, signing_digest
+from ocr_client.protocol.report_rules import SignableReport, signable_report
 
 
 class ReportGenerationLeader:
@@ -28,9 +25,7 @@ class ReportGenerationLeader:
         self.phase = "idle"  # observe -> grace -> report -> final
         self.observations: dict[int, SignedObservation] = {}
         self.shares: dict[int, bytes] = {}
-        self.report_hash = b""
-        self.report_bytes = b""
-        self.digest = b""
+        self.signable: SignableReport | None = None  # the round's report once it is requested
         self._round_timer: TimerHandle | None = None
         self._grace_timer: TimerHandle | None = None
         self.stopped = False
@@ -87,26 +82,23 @@ class ReportGenerationLeader:
             return
         self.phase = "report"
         chosen = tuple(self.observations[i] for i in sorted(self.observations))
-        report = rebuild_report(self.ctx.config.config_digest, self.epoch, self.round, chosen)
-        self.report_bytes = encode_report(report)
-        self.report_hash = keccak(self.report_bytes)
-        self.digest = signing_digest(self.ctx.chain.chain_id, self.ctx.chain.address, self.report_bytes)
+        self.signable = signable_report(self.ctx, self.epoch, self.round, chosen)
         self.ctx.emit("report", "report-request", self.round, observations={o.observer: o.value for o in chosen})
         self.ctx.broadcast(ReportRequest(self.epoch, self.round, chosen))
 
     def on_share(self, sender: int, message: ReportShare) -> None:
         if self.phase != "report" or (message.epoch, message.round) != (self.epoch, self.round):
             return
-        if message.report_hash != self.report_hash or sender in self.shares:
+        if self.signable is None or message.report_hash != self.signable.hash or sender in self.shares:
             return
         self.shares[sender] = message.share
         self.ctx.emit("report", "share-received", self.round, sender=sender)
         if len(self.shares) < self.ctx.config.threshold:
             return
-        attestation = self.ctx.signer.combine(dict(self.shares), self.digest)
+        attestation = self.ctx.signer.combine(dict(self.shares), self.signable.digest)
         if attestation is None:
             return  # some shares were bad; wait for more
         self.phase = "final"
         self.ctx.emit("finalize", "final-sent", self.round, signers=list(attestation.signers))
-        self.ctx.broadcast(FinalReport(self.epoch, self.round, self.report_bytes, attestation.signature,
+        self.ctx.broadcast(FinalReport(self.epoch, self.round, self.signable.raw, attestation.signature,
                                        attestation.signers))

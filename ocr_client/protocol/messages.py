@@ -19,7 +19,7 @@ from nacl.signing import SigningKey, VerifyKey
 from ocr_client.errors import OCRError
 from ocr_client.net.transport import MAX_MESSAGE_BYTES
 from ocr_client.protocol.config import MAX_EPOCH
-from ocr_client.report.layout import INT192_MAX, INT192_MIN, UINT32_MAX
+from ocr_client.report.layout import INT192_MAX, INT192_MIN, UINT32_MAX, encode_int192
 
 MAX_ORACLES: Final[int] = 255
 ED25519_SIGNATURE_BYTES: Final[int] = 64
@@ -110,7 +110,7 @@ def observation_payload(config_digest: bytes, epoch: int, round_: int, observer:
     """What an observer signs: domain, config digest, epoch, round, observer, value, timestamp."""
     return b"".join((
         OBSERVATION_DOMAIN, config_digest, epoch.to_bytes(4, "big"), round_.to_bytes(1, "big"),
-        observer.to_bytes(1, "big"), (value % 2**192).to_bytes(24, "big"), timestamp.to_bytes(4, "big"),
+        observer.to_bytes(1, "big"), encode_int192(value, "observation value"), timestamp.to_bytes(4, "big"),
     ))
 
 

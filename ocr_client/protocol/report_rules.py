@@ -7,11 +7,14 @@ observations itself, and only after each of these checks passes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from eth_utils import keccak
 from nacl.signing import VerifyKey
 
+from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.messages import SignedObservation
-from ocr_client.report.layout import Observation, Report
+from ocr_client.report.layout import Observation, Report, encode_report
 from ocr_client.report.median import build_report
 
 
@@ -34,7 +37,20 @@ def observation_problem(observations: Sequence[SignedObservation], epoch: int, r
     return None
 
 
-def rebuild_report(config_digest: bytes, epoch: int, round_: int, observations: Sequence[SignedObservation]) -> Report:
+@dataclass(frozen=True)
+class SignableReport:
+    """A report as the leader and every follower build it, with what identifies and signs it."""
+
+    report: Report
+    raw: bytes  # the packed bytes that go on-chain
+    hash: bytes  # keccak of ``raw``: what followers record and leaders match shares by
+    digest: bytes  # what the committee signs
+
+
+def signable_report(ctx: NodeContext, epoch: int, round_: int,
+                    observations: Sequence[SignedObservation]) -> SignableReport:
     """The report every honest node builds from the same observations: sorted values and their median."""
-    return build_report(config_digest, epoch, round_,
-                        [Observation(o.observer, o.timestamp, o.value) for o in observations])
+    report = build_report(ctx.config.config_digest, epoch, round_,
+                          [Observation(o.observer, o.timestamp, o.value) for o in observations])
+    raw = encode_report(report)
+    return SignableReport(report, raw, keccak(raw), ctx.signing_digest(raw))
