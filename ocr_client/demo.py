@@ -87,12 +87,14 @@ def _row(trace: RoundTrace, sim: OracleSimulation, mode: str) -> RoundResult:
 def _finished_rows(sim: OracleSimulation, done: set[tuple[int, int]]) -> list[RoundTrace]:
     """Rounds that honest oracles took part in and whose outcome is known, not yet reported."""
     rounds = sorted(sim.recorder.rounds.items())
+    # A round without a report is over once any later round has started.
+    last_started = max((key for key, t in rounds if t.started_at is not None), default=None)
     out = []
-    for i, (key, trace) in enumerate(rounds):
+    for key, trace in rounds:
         if key in done or not any(sim.honest(o) for o in trace.observed):
             continue
-        later_started = any(t.started_at is not None for _, t in rounds[i + 1:])
-        if trace.status in ("accepted", "reverted") or (trace.status == "no-report" and later_started):
+        over = last_started is not None and key < last_started
+        if trace.status in ("accepted", "reverted") or (trace.status == "no-report" and over):
             out.append(trace)
     return out
 
