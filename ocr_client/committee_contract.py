@@ -104,3 +104,19 @@ class CommitteeContract:
             if exc.error_name == "NoDataPresent":
                 return None
             raise
+
+
+class SingleFeedContract(CommitteeContract):
+    """A committee contract that is itself one AggregatorV3 feed (OCRFeed, AccountableFeed); the
+    multi-feed hub is not, its rounds live per feed."""
+
+    def decimals(self) -> int:
+        return int(self._view("decimals")[0])
+
+    def latest_round(self) -> RoundData | None:
+        """The newest round, or None before the first report (the contract reverts NoDataPresent)."""
+        return self._round_or_none("latestRoundData")
+
+    def round(self, round_id: int) -> RoundData | None:
+        """A past round, or None if it does not exist (NoDataPresent)."""
+        return self._round_or_none("getRoundData", round_id)

@@ -16,7 +16,7 @@ from web3.types import TxReceipt
 
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee_contract import CommitteeContract, RoundData
+from ocr_client.committee_contract import RoundData, SingleFeedContract
 from ocr_client.errors import TransactionRevertedError
 from ocr_client.report.config import OnchainConfig, validate_config
 from ocr_client.report.layout import Observation, decode_event_observations
@@ -39,7 +39,7 @@ class Transmission:
     block_number: int
 
 
-class Feed(CommitteeContract):
+class Feed(SingleFeedContract):
     """One OCRFeed contract."""
 
     CONTRACT = FEED_CONTRACT
@@ -60,19 +60,8 @@ class Feed(CommitteeContract):
 
     # --- consumer views -------------------------------------------------------------------
 
-    def decimals(self) -> int:
-        return int(self.contract.functions.decimals().call())
-
     def description(self) -> str:
         return str(self.contract.functions.description().call())
-
-    def latest_round(self) -> RoundData | None:
-        """The newest round, or None before the first report (the contract reverts NoDataPresent)."""
-        return self._round_or_none("latestRoundData")
-
-    def round(self, round_id: int) -> RoundData | None:
-        """A past round, or None if it does not exist (NoDataPresent)."""
-        return self._round_or_none("getRoundData", round_id)
 
     def transmissions(self, from_block: int = 0, to_block: int | str = "latest") -> list[Transmission]:
         """Every NewTransmission in the block range, decoded."""

@@ -13,7 +13,7 @@ from ocr_client.accountable.config import AccountableConfig, validate_accountabl
 from ocr_client.accountable.layout import signers_of
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee_contract import CommitteeContract, RoundData
+from ocr_client.committee_contract import SingleFeedContract
 from ocr_client.report.layout import Observation, decode_event_observations
 
 ACCOUNTABLE_FEED_CONTRACT = "AccountableFeed"
@@ -36,7 +36,7 @@ class AccountableTransmission:
     block_number: int
 
 
-class AccountableFeedHandle(CommitteeContract):
+class AccountableFeedHandle(SingleFeedContract):
     """One AccountableFeed contract."""
 
     CONTRACT = ACCOUNTABLE_FEED_CONTRACT
@@ -57,15 +57,6 @@ class AccountableFeedHandle(CommitteeContract):
         if validate:
             validate_accountable_config(config)
         return send_transaction(self.w3, owner, self.address, self.set_config_calldata(config))
-
-    def decimals(self) -> int:
-        return int(self._view("decimals")[0])
-
-    def latest_round(self) -> RoundData | None:
-        return self._round_or_none("latestRoundData")
-
-    def round(self, round_id: int) -> RoundData | None:
-        return self._round_or_none("getRoundData", round_id)
 
     def answer_bounds(self) -> tuple[int, int]:
         lo, hi = self._view("answerBounds")

@@ -9,7 +9,7 @@ from typing import Final
 
 from eth_account.signers.local import LocalAccount
 
-from ocr_client.committee_contract import CommitteeContract, RoundData
+from ocr_client.committee_contract import SingleFeedContract
 from ocr_client.errors import OCRError, TransactionRevertedError
 from ocr_client.protocol.ports import TransmitOutcome
 
@@ -22,7 +22,7 @@ TRANSMIT_GAS_LIMIT: Final[int] = 1_000_000
 class ContractChainPort:
     """Reads ``contract`` and sends from ``account``."""
 
-    def __init__(self, contract: CommitteeContract, account: LocalAccount) -> None:
+    def __init__(self, contract: SingleFeedContract, account: LocalAccount) -> None:
         self.contract = contract
         self.account = account
         self._chain_id = int(contract.w3.eth.chain_id)
@@ -39,7 +39,7 @@ class ContractChainPort:
         return self.contract.latest_epoch_and_round()
 
     def latest_report(self) -> tuple[int, int] | None:
-        latest: RoundData | None = self.contract.latest_round()  # type: ignore[attr-defined]
+        latest = self.contract.latest_round()
         return None if latest is None else (latest.answer, latest.updated_at)
 
     def transmit(self, calldata: bytes) -> TransmitOutcome:
