@@ -22,7 +22,7 @@ from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 from zmq.utils import z85
 
-from ocr_client.chain.anvil import free_port
+from ocr_client.chain.anvil import free_ports
 from ocr_client.committee import LocalCommittee
 from ocr_client.committee_files import write_committee
 from ocr_client.node.config import timing_to_json
@@ -107,7 +107,8 @@ def write_node_configs(folder: Path, setup: NodeSetup, sources: Callable[[int], 
     identities = [OracleIdentity.create(setup.seed, i) for i in range(n)]
     secret = _material(setup.seed, "shared-secret", 0, SHARED_SECRET_BYTES)
     sealed = seal_shared_secret(secret, [ident.x25519.public_key for ident in identities])
-    peers = [{"index": i, "public_key": ident.curve_public, "endpoint": f"tcp://127.0.0.1:{free_port()}"}
+    ports = free_ports(2 * n)  # transport endpoints, then metrics, all distinct
+    peers = [{"index": i, "public_key": ident.curve_public, "endpoint": f"tcp://127.0.0.1:{ports[i]}"}
              for i, ident in enumerate(identities)]
     offchain = {
         "n": n, "f": setup.committee.f, "threshold": setup.committee.threshold,
@@ -132,7 +133,7 @@ def write_node_configs(folder: Path, setup: NodeSetup, sources: Callable[[int], 
             "offchain": offchain,
             "sources": sources(i),
             "store": str(store_path(Path(), i)),
-            "metrics_port": free_port(),  # Prometheus on 127.0.0.1 (the devnet banner lists them)
+            "metrics_port": ports[n + i],  # Prometheus on 127.0.0.1 (the devnet banner lists them)
             "log_level": setup.log_level,
         }
         path = config_path(folder, i)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pytest
 
-from ocr_client.chain.anvil import free_port
+from ocr_client.chain.anvil import free_ports
 from ocr_client.crypto import get_backend
 from ocr_client.dkg.node import DkgNode
 from ocr_client.dkg.participants import DkgConfig, NodeKeys
@@ -34,20 +34,11 @@ POLL = 0.002
 PING = b"ocr-dkg-test-ping"
 
 
-def _distinct_ports(count: int) -> list[int]:
-    ports: list[int] = []
-    while len(ports) < count:
-        port = free_port()
-        if port not in ports:
-            ports.append(port)
-    return ports
-
-
 @pytest.fixture
 def transports() -> Iterator[list[ZmqTransport]]:
     """N connected ZmqTransports on 127.0.0.1; all closed afterwards, whatever happened."""
     identities = [generate_identity() for _ in range(N)]
-    ports = _distinct_ports(N)
+    ports = free_ports(N)
     peers = [PeerInfo(i, identities[i][0], f"tcp://127.0.0.1:{ports[i]}") for i in range(N)]
     opened: list[ZmqTransport] = []
     try:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 import pytest
 import zmq
 
-from ocr_client.chain.anvil import free_port
+from ocr_client.chain.anvil import free_port, free_ports
 from ocr_client.net.clock import RealClock
 from ocr_client.net.event_loop import run_loop
 from ocr_client.net.transport import MAX_MESSAGE_BYTES
@@ -30,21 +30,12 @@ from ocr_client.net.zmq_transport import (
 DEADLINE = 5.0
 
 
-def distinct_ports(count: int) -> list[int]:
-    ports: list[int] = []
-    while len(ports) < count:
-        port = free_port()
-        if port not in ports:
-            ports.append(port)
-    return ports
-
-
 class Cluster:
     """n identities with endpoints on 127.0.0.1 and the transports started so far."""
 
     def __init__(self, n: int, send_hwm: int = 1000) -> None:
         self.keys = [generate_identity() for _ in range(n)]
-        ports = distinct_ports(n)
+        ports = free_ports(n)
         self.peers = [PeerInfo(i, self.keys[i][0], f"tcp://127.0.0.1:{ports[i]}") for i in range(n)]
         self.send_hwm = send_hwm
         self.nodes: dict[int, ZmqTransport] = {}
