@@ -27,6 +27,14 @@ def default_f(n: int) -> int:
     return (n - 1) // 3
 
 
+def committee_shape(n: int, f: int | None, threshold: int | None) -> tuple[int, int]:
+    """(f, t) with the defaults f = floor((n-1)/3) and t = f+1, checked against the contract's rules."""
+    f = default_f(n) if f is None else f
+    t = f + 1 if threshold is None else threshold
+    check_committee(n, f, t)
+    return f, t
+
+
 def transmitter_key(seed: int | None, index: int) -> LocalAccount:
     """Oracle ``index``'s transmitter account: derived from ``seed``, or fresh when seed is None."""
     if seed is None:
@@ -58,9 +66,7 @@ class LocalCommittee:
         backend: BLSBackend | None = None,
     ) -> LocalCommittee:
         """Deal a t-of-n key (t defaults to f+1, f to floor((n-1)/3)); seed None means fresh randomness."""
-        f = default_f(n) if f is None else f
-        t = f + 1 if threshold is None else threshold
-        check_committee(n, f, t)
+        f, t = committee_shape(n, f, threshold)
         backend = backend or get_backend()
         rng_seed: int | bytes = secrets.token_bytes(32) if seed is None else seed
         dealing = deal(n, t, rng_seed, backend)

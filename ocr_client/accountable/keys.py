@@ -18,12 +18,11 @@ from eth_account.signers.local import LocalAccount
 
 from ocr_client.accountable.config import AccountableConfig
 from ocr_client.accountable.layout import bitmap_of
-from ocr_client.committee import default_f, transmitter_key
+from ocr_client.committee import committee_shape, transmitter_key
 from ocr_client.constants import CURVE_ORDER
 from ocr_client.crypto import BLSBackend, get_backend
 from ocr_client.crypto.threshold import CombinedSignature, PartialSignature
 from ocr_client.errors import ConfigError
-from ocr_client.report.config import check_committee
 
 #: DST of proofs of possession (same bytes as AccountableFeed.POP_DST), distinct from REPORT_DST.
 POP_DST: Final[bytes] = b"OCR-CLIENT-V1_BLS_POP_BLS12381G1_XMD:SHA-256_SSWU_RO_POP_"
@@ -82,9 +81,7 @@ class AccountableCommittee:
         backend: BLSBackend | None = None,
     ) -> AccountableCommittee:
         """n independent keys (seeded, or fresh when seed is None), each with its proof of possession."""
-        f = default_f(n) if f is None else f
-        t = f + 1 if threshold is None else threshold
-        check_committee(n, f, t)
+        f, t = committee_shape(n, f, threshold)
         backend = backend or get_backend()
         sks = tuple(
             secrets.randbelow(CURVE_ORDER - 1) + 1 if seed is None else _secret_key(seed, i) for i in range(n)
