@@ -256,15 +256,11 @@ def _inspect_key_file(path: Path, password: str | None) -> dict[str, object]:
     """Kind and public parts of a key file; with a password, whether it decrypts. Never a secret."""
     from eth_account import Account
 
+    from ocr_client.committee_files import load_key_json
     from ocr_client.errors import KeyFileError
     from ocr_client.keys import KeystoreError, decrypt_secret_key, keystore_pubkey
 
-    try:
-        data = json.loads(path.read_text())
-    except OSError as exc:
-        raise KeyFileError(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError:
-        raise KeyFileError(f"{path} is not valid JSON (corrupted?)") from None
+    data = load_key_json(path)
     if not isinstance(data, dict):
         raise KeyFileError(f"{path} is not a key file")
     info: dict[str, object]

@@ -40,13 +40,18 @@ def _write_atomic(path: Path, data: dict[str, Any], mode: int) -> None:
     os.replace(tmp, path)
 
 
-def _read(path: Path, kind: str) -> dict[str, Any]:
+def load_key_json(path: Path) -> Any:
+    """A key or committee file's JSON; one KeyFileError line if unreadable or not JSON."""
     try:
-        data = json.loads(path.read_text())
+        return json.loads(path.read_text())
     except OSError as exc:
         raise KeyFileError(f"cannot read {path}: {exc.strerror}") from None
     except ValueError:
         raise KeyFileError(f"{path} is not valid JSON (corrupted?)") from None
+
+
+def _read(path: Path, kind: str) -> dict[str, Any]:
+    data = load_key_json(path)
     if not isinstance(data, dict) or data.get("kind") != kind:
         found = data.get("kind") if isinstance(data, dict) else None
         raise KeyFileError(f"{path} is not a {kind} file (kind: {found!r})")
@@ -105,12 +110,7 @@ def read_onchain_config(path: Path, min_answer: int, max_answer: int) -> Onchain
 
 
 def _read_keystore(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text())
-    except OSError as exc:
-        raise KeyFileError(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError:
-        raise KeyFileError(f"{path} is not valid JSON (corrupted?)") from None
+    data = load_key_json(path)
     if not isinstance(data, dict) or "crypto" not in data:
         raise KeyFileError(f"{path} is not a keystore")
     return data
