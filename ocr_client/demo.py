@@ -58,6 +58,10 @@ class DemoResult:
     mode: str
     seed: int
     decimals: int
+    #: Which oracles ran the strategy, and every oracle's transmitter address (the identity the
+    #: chain knows it by), so a script can check a ranking computed from the chain against the truth.
+    faulty_oracles: list[int] = field(default_factory=list)
+    transmitters: list[str] = field(default_factory=list)
     rounds: list[RoundResult] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -119,7 +123,8 @@ def run_demo(
     sim = OracleSimulation(local, settings)
     result = DemoResult(
         chain_id=local.chain_id, feed=local.address, n=n, f=committee.f, threshold=committee.threshold,
-        faulty=faulty, mode=mode, seed=seed, decimals=sim.decimals)
+        faulty=faulty, mode=mode, seed=seed, decimals=sim.decimals, faulty_oracles=chosen,
+        transmitters=[account.address for account in committee.transmitters])
     sim.start()
     done: set[tuple[int, int]] = set()
     limit = rounds * SECONDS_PER_ROUND_LIMIT

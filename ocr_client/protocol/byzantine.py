@@ -15,6 +15,7 @@ from typing import Final
 
 from ocr_client.errors import ConfigError
 from ocr_client.net.transport import MAX_MESSAGE_BYTES
+from ocr_client.protocol.byzantine_data import Biased, Copycat, Late, StaleSource
 from ocr_client.protocol.config import MAX_EPOCH
 from ocr_client.protocol.messages import (
     FinalReport,
@@ -237,8 +238,11 @@ _FACTORIES: Final[dict[str, Callable[[random.Random], Behaviour]]] = {
     "partial-final": lambda rng: PartialFinal(),
     "epoch-flood": lambda rng: EpochFlood(),
     "garbage": Garbage,
+    "stale-source": lambda rng: StaleSource(),
+    "late": lambda rng: Late(),
+    "bias": lambda rng: Biased(),
+    "copycat": lambda rng: Copycat(),
 }
-
 
 
 def behaviour(name: str, rng: random.Random) -> Behaviour:

@@ -27,6 +27,7 @@ from ocr_client.errors import ConfigError, SourceError
 from ocr_client.net.clock import SimClock
 from ocr_client.net.simnet import LinkRules, SimNetwork
 from ocr_client.protocol.byzantine import UnknownStrategyError, behaviour
+from ocr_client.protocol.byzantine_data import Copycat
 from ocr_client.protocol.chain_port import ContractChainPort
 from ocr_client.protocol.config import ProtocolConfig, Timing
 from ocr_client.protocol.context import NodeContext
@@ -197,7 +198,26 @@ class OracleSimulation:
             store=self.stores[i], telemetry=self.telemetry, unix_offset=self.unix_offset)
         strategy = self.settings.faulty.get(i)
         node_behaviour = behaviour(strategy, rng) if strategy else None
+        if isinstance(node_behaviour, Copycat):
+            node_behaviour.copy_from(self._mirror(self.copied_by(i)))
         return OracleNode(ctx, self.network.endpoint(i), node_behaviour)
+
+    def copied_by(self, i: int) -> int:
+        """The honest oracle whose observations copycat ``i`` mirrors: the k-th copycat copies the
+        k-th honest oracle (wrapping), so several copycats mirror different oracles where they can."""
+        copycats = sorted(o for o, name in self.settings.faulty.items() if name == Copycat.name)
+        honest = [o for o in range(self.n) if self.honest(o)] or [o for o in range(self.n) if o != i]
+        return honest[copycats.index(i) % len(honest)]
+
+    def _mirror(self, target: int) -> Callable[[int, int], int | None]:
+        """The side channel to ``target``'s readings a sybil operator of both nodes would have."""
+        def value_in(epoch: int, round_: int) -> int | None:
+            node = self.nodes[target]
+            if node is None or (node.follower.epoch, node.follower.round) != (epoch, round_):
+                return None
+            return node.follower.own_value
+
+        return value_in
 
     def start(self) -> None:
         for i in range(self.n):

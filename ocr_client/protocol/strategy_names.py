@@ -1,4 +1,4 @@
-"""The names of the Byzantine strategies, in the order the protocol issue lists them.
+"""The names of the Byzantine strategies, in the order the protocol and reputation issues list them.
 
 Kept apart from :mod:`ocr_client.protocol.byzantine` (which builds the behaviours and imports the
 whole node) so that the CLI can offer them as ``--strategy`` choices without slowing ``--help``.
@@ -15,4 +15,6 @@ CRASH_RECOVER: Final[str] = "crash-recover"
 STRATEGIES: Final[tuple[str, ...]] = (
     CRASH, CRASH_RECOVER, "lie-high", "lie-low", "lie-random", "equivocate", "withhold", "bad-share",
     "silent-leader", "partial-final", "epoch-flood", "garbage",
+    # Valid messages, worthless data: what the reputation engine must catch (byzantine_data.py).
+    "stale-source", "late", "bias", "copycat",
 )

@@ -28,7 +28,8 @@ from ocr_client.cli import main
 from tests.support.processes import pid_gone
 
 OCR = Path(sys.executable).with_name("ocr")
-DEMO_KEYS = {"chain_id", "feed", "n", "f", "threshold", "faulty", "mode", "seed", "decimals", "rounds"}
+DEMO_KEYS = {"chain_id", "feed", "n", "f", "threshold", "faulty", "mode", "seed", "decimals", "faulty_oracles",
+             "transmitters", "rounds"}
 ROUND_KEYS = {"epoch", "round", "answer", "honest_min", "honest_max", "tx", "gas_used", "status", "error",
               "leader", "transmitter", "signers"}
 DEAD_URL = "http://127.0.0.1:9"
@@ -157,6 +158,21 @@ def test_demo_json_has_exactly_the_documented_keys_and_accepted_answers_lie_in_t
         assert r["tx"] and r["gas_used"] > 0 and r["error"] is None
         assert 0 <= r["leader"] < 4 and 0 <= r["transmitter"] < 4
         assert r["signers"] is None, "threshold mode does not know who signed"
+
+
+def test_demo_json_names_the_faulty_oracles_and_the_transmitter_of_each_oracle(anvil: Anvil) -> None:
+    data = ocr("demo", "--nodes", "7", "--rounds", "3", "--seed", "4", "--rpc-url", anvil.rpc_url, "--json").json()
+    faulty = data["faulty_oracles"]
+    assert isinstance(faulty, list) and len(faulty) == data["faulty"] == 2
+    assert faulty == sorted(set(faulty)) and all(0 <= i < 7 for i in faulty)
+    transmitters = data["transmitters"]
+    assert isinstance(transmitters, list) and len(set(transmitters)) == 7
+    assert all(Web3.is_checksum_address(a) for a in transmitters)
+    w3 = Web3(Web3.HTTPProvider(anvil.rpc_url))
+    accepted = [r for r in data["rounds"] if r["status"] == "accepted"]  # type: ignore[union-attr]
+    assert accepted
+    for r in accepted:  # the chain's sender of each landed report is the oracle's listed transmitter
+        assert w3.eth.get_transaction(r["tx"])["from"] == transmitters[r["transmitter"]], r
 
 
 def test_demo_with_the_same_seed_gives_the_same_answers(demo_4: dict[str, object]) -> None:

@@ -17,7 +17,8 @@ SMALL = [4, pytest.param(7, marks=pytest.mark.slow)]
 
 def test_strategy_names_are_exactly_the_documented_ones() -> None:
     assert STRATEGIES == ("crash", "crash-recover", "lie-high", "lie-low", "lie-random", "equivocate", "withhold",
-                          "bad-share", "silent-leader", "partial-final", "epoch-flood", "garbage")
+                          "bad-share", "silent-leader", "partial-final", "epoch-flood", "garbage",
+                          "stale-source", "late", "bias", "copycat")
 
 
 @pytest.mark.parametrize("n", SMALL)
