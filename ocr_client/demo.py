@@ -113,13 +113,17 @@ def run_demo(
     mode: str = "threshold",
     on_round: Callable[[RoundResult], None] | None = None,
     on_trace: Callable[[str], None] | None = None,
+    chain_time: bool = False,
 ) -> DemoResult:
-    """Run the protocol until ``rounds`` rounds have an outcome (or the feed has clearly paused)."""
+    """Run the protocol until ``rounds`` rounds have an outcome (or the feed has clearly paused).
+
+    ``chain_time`` (anvil only) stamps each block with simulated time, so the chain's clock and the
+    observation timestamps agree and on-chain latencies are simulated seconds."""
     committee = local.committee
     n = committee.n
     chosen = sorted(random.Random(seed).sample(range(n), faulty))
     settings = SimulationSettings(seed=seed, timing=replace(SIM_TIMING, alpha=0.0), faulty=dict.fromkeys(chosen, strategy),
-                                  drop=drop, sanity_band=SANITY_BAND)
+                                  drop=drop, sanity_band=SANITY_BAND, chain_time=chain_time)
     sim = OracleSimulation(local, settings)
     result = DemoResult(
         chain_id=local.chain_id, feed=local.address, n=n, f=committee.f, threshold=committee.threshold,
