@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="after each round, say who led, observed, signed and transmitted (stderr with --json)")
     demo.add_argument("--mode", choices=["threshold", "accountable"], default="threshold",
                       help="threshold: one group key; accountable: per-oracle keys and a signer bitmap")
+    demo.add_argument("--reputation", action="store_true",
+                      help="end with the feed's reputation ranking, indexed from the chain over RPC and scored "
+                           "(with --json: under \"reputation\")")
+    demo.add_argument("--reputation-db", help="keep that reputation database here (default: a temporary file)")
 
     chain = sub.add_parser("chain", help="a managed anvil in the background")
     chain.add_argument("action", choices=["up", "down", "status"])
@@ -188,12 +192,38 @@ def _cmd_demo(args: argparse.Namespace) -> None:
             print(text, file=sys.stderr if args.json else sys.stdout)
 
         result = run_demo(local, args.rounds, faulty, args.seed, strategy=args.strategy, drop=args.drop,
-                          mode=args.mode, on_round=show, on_trace=trace if args.trace else None)
+                          mode=args.mode, on_round=show, on_trace=trace if args.trace else None,
+                          chain_time=args.reputation and not args.rpc_url)
+        document = result.to_json()
+        if not args.json and len(result.rounds) < args.rounds:
+            print(f"the feed paused: {len(result.rounds)} of {args.rounds} rounds completed "
+                  "(more than f oracles faulty or unreachable)")
+        if args.reputation:  # while the chain is still up
+            if not args.json:
+                print("\nfaulty oracles (the reputation engine is not told): " + (", ".join(
+                    f"{i} {result.transmitters[i]}" for i in result.faulty_oracles) or "none"))
+            document["reputation"] = _demo_reputation(local, args)
     if args.json:
-        print(json.dumps(result.to_json()))
-    elif len(result.rounds) < args.rounds:
-        print(f"the feed paused: {len(result.rounds)} of {args.rounds} rounds completed "
-              "(more than f oracles faulty or unreachable)")
+        print(json.dumps(document))
+
+
+def _demo_reputation(local: Any, args: argparse.Namespace) -> object:
+    """The demo feed's ranking from the chain alone: ``ocr reputation index`` then ``score``."""
+    from ocr_client.demo_reputation import print_reputation, reputation_json
+
+    rpc_url = args.rpc_url or local.rpc_url
+    if rpc_url is None:
+        raise OCRError("--reputation needs an HTTP JSON-RPC URL to index the demo's chain")
+    if args.json:
+        return reputation_json(_dispatch, rpc_url, local.address, args.reputation_db)
+    print_reputation(_dispatch, rpc_url, local.address, args.reputation_db)
+    return None
+
+
+def _dispatch(argv: list[str]) -> None:
+    """Run one ``ocr`` command line in this process (its errors propagate to the caller's handler)."""
+    args = build_parser().parse_args(argv)
+    COMMANDS[args.command](args)
 
 
 def _fmt(value: int, decimals: int) -> str:

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
 from eth_account.signers.local import LocalAccount
-from web3 import Web3
+from web3 import HTTPProvider, Web3
 from web3.types import TxReceipt
 
 from ocr_client.chain.anvil import Anvil
@@ -120,6 +120,12 @@ class LocalCommitteeFeed(ABC, Generic[HandleT, ReportT, CommitteeT]):
     @property
     def address(self) -> str:
         return self.handle.address
+
+    @property
+    def rpc_url(self) -> str | None:
+        """The JSON-RPC URL the chain answers on (what an indexer reads it through), if HTTP."""
+        provider = self.w3.provider
+        return str(provider.endpoint_uri) if isinstance(provider, HTTPProvider) else None
 
     def next_epoch_round(self) -> tuple[int, int]:
         """The (epoch, round) after the last one this helper used; round 255 rolls into a new epoch."""

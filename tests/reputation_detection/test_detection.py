@@ -1,0 +1,89 @@
+"""Detection on a real chain: the real protocol runs with f faulty oracles on anvil, the reputation
+engine indexes that chain over RPC and scores it, and the faulty oracles come out below every
+honest one (copycats: flagged) for every strategy that leaves an on-chain trace, in threshold and
+accountable mode; a fault-free committee gets no flag at all.
+
+Strategies with no on-chain trace in a mode (equivocate, silent-leader, partial-final and
+epoch-flood in both; withhold and bad-share in threshold mode, where one group signature hides who
+signed) are not asserted here: ``docs/reputation.md`` ("Detection on a real chain") says why, with
+the ranks measured by ``benchmarks/bench_detection.py``.
+
+A few representative cells run in the quick tier; the full matrix at n = 7 and 10, and n = 31, is
+``slow``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ocr_client.chain.anvil import Anvil
+from tests.reputation_detection.detection import MODES, Verdict, detect
+from tests.reputation_detection.visibility import COPYCAT, RANKED, detectable
+
+#: Protocol rounds per cell: enough reports for the slow-acting strategies (a crash-recover node is
+#: down for 10 of them; a stale value needs the price to move away) to show.
+ROUNDS = 30
+ROUNDS_31 = 20
+
+QUICK = {("lie-random", "threshold", 7), ("withhold", "accountable", 7)}
+
+
+def cells(sizes: tuple[int, ...]) -> list[object]:
+    """Every (strategy, mode, n) whose strategy leaves a trace in that mode; quick ones unmarked."""
+    out: list[object] = []
+    for n in sizes:
+        for mode in MODES:
+            for strategy in (*RANKED, COPYCAT):
+                if detectable(strategy, mode):
+                    marks = () if (strategy, mode, n) in QUICK else (pytest.mark.slow,)
+                    out.append(pytest.param(strategy, mode, n, marks=marks, id=f"{strategy}-{mode}-{n}"))
+    return out
+
+
+def seed_of(strategy: str, mode: str, n: int) -> int:
+    """A distinct committee per cell (transmitter addresses differ), repeatable from run to run."""
+    return 1000 * n + 10 * MODES.index(mode) + sum(map(ord, strategy)) % 997
+
+
+def assert_caught(verdict: Verdict) -> None:
+    if verdict.strategy == COPYCAT:
+        unflagged = [o.index for o in verdict.faulty if not o.flags]
+        assert not unflagged, f"copycats {unflagged} not flagged\n{verdict.table()}"
+    else:
+        assert verdict.faulty_rank_below_every_honest(), verdict.table()
+
+
+@pytest.mark.parametrize("strategy, mode, n", cells((7, 10)))
+def test_faulty_oracles_rank_below_every_honest_one_from_the_chain_alone(
+        anvil: Anvil, tmp_path: Path, strategy: str, mode: str, n: int) -> None:
+    verdict = detect(anvil.rpc_url, n, strategy, mode, seed_of(strategy, mode, n), ROUNDS, tmp_path / "rep.duckdb")
+    assert len(verdict.faulty) == (n - 1) // 3
+    assert verdict.landed >= ROUNDS // 2, verdict.table()
+    assert_caught(verdict)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("strategy, mode", [(s, m) for m in MODES for s in (*RANKED, COPYCAT) if detectable(s, m)])
+def test_ten_faulty_oracles_of_thirty_one_rank_below_every_honest_one(
+        anvil: Anvil, tmp_path: Path, strategy: str, mode: str) -> None:
+    verdict = detect(anvil.rpc_url, 31, strategy, mode, seed_of(strategy, mode, 31), ROUNDS_31, tmp_path / "rep.duckdb")
+    assert len(verdict.faulty) == 10
+    assert_caught(verdict)
+
+
+@pytest.mark.parametrize("mode, n", [("threshold", 7), pytest.param("accountable", 7, marks=pytest.mark.slow),
+                                     pytest.param("threshold", 10, marks=pytest.mark.slow),
+                                     pytest.param("accountable", 10, marks=pytest.mark.slow)])
+def test_a_fault_free_committee_gets_no_flag(anvil: Anvil, tmp_path: Path, mode: str, n: int) -> None:
+    verdict = detect(anvil.rpc_url, n, None, mode, seed_of("none", mode, n), ROUNDS, tmp_path / "rep.duckdb")
+    assert not verdict.faulty
+    assert not verdict.flagged(), verdict.table()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", MODES)
+def test_a_fault_free_committee_of_thirty_one_gets_no_flag(anvil: Anvil, tmp_path: Path, mode: str) -> None:
+    verdict = detect(anvil.rpc_url, 31, None, mode, seed_of("none", mode, 31), ROUNDS_31, tmp_path / "rep.duckdb")
+    assert not verdict.flagged(), verdict.table()
