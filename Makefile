@@ -24,7 +24,7 @@ $(STAMPS)/node: package.json package-lock.json
 	@touch $@
 
 demo: setup
-	$(BIN)/ocr demo --nodes 7 --faulty 2 --rounds 4
+	$(BIN)/ocr demo --nodes 7 --faulty 2 --rounds 4 --reputation
 
 # The quick tier (under 5 minutes on 2 cores); the slow tier adds the n = 7/10/31 BFT matrix,
 # multi-process node tests, long fault runs and the baseline gas runs. .ci/run runs both.

@@ -95,6 +95,15 @@ class Verdict:
         return "\n".join(lines)
 
 
+def _flag_name(flag: Any, by_address: dict[str, int]) -> str:
+    """A flag as ``kind`` or ``kind~i`` (i: the oracle index it names as its partner)."""
+    if not isinstance(flag, dict):
+        return str(flag)
+    partner = flag.get("with")
+    index = by_address.get(str(partner).lower()) if partner is not None else None
+    return str(flag.get("kind")) + (f"~{index}" if index is not None else "")
+
+
 def deploy(w3: Web3, n: int, mode: str, seed: int) -> LocalCommitteeFeed[Any, Any, Any]:
     """A fresh feed for an n-oracle committee in ``mode`` on the connected chain."""
     if mode == "accountable":
@@ -118,7 +127,7 @@ def detect(rpc_url: str, n: int, strategy: str | None, mode: str, seed: int, rou
     for entry in scored["oracles"]:
         index = by_address[str(entry["oracle"]).lower()]
         rows.append(Oracle(index=index, faulty=index in demo.faulty_oracles, rank=int(entry["rank"]),
-                           score=float(entry["score"]), flags=tuple(str(f) for f in entry["flags"]),
+                           score=float(entry["score"]), flags=tuple(_flag_name(f, by_address) for f in entry["flags"]),
                            metrics=dict(entry["metrics"])))
     assert sorted(o.index for o in rows) == list(range(n)), f"the ranking does not list every oracle: {scored}"
     return Verdict(demo, strategy or "none", tuple(sorted(rows, key=lambda o: o.index)), dict(scored["method"]))
