@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from ocr_client.testing.local_feed import LocalFeed
+from ocr_client.testing import LocalFeed
 from tests.reputation.conftest import chain_time, honest_values, index, lie, query, run_ocr, scored
 
 N = 7

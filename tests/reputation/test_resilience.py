@@ -14,7 +14,7 @@ from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
 from ocr_client.feed import Feed
 from ocr_client.reputation.errors import RpcUnavailableError
-from ocr_client.testing.local_feed import LocalFeed
+from ocr_client.testing import LocalFeed
 from tests.reputation.conftest import chain_time, honest_values, index, query
 from tests.reputation.rpc_proxy import RpcProxy
 
