@@ -13,7 +13,7 @@ import pytest
 from web3 import Web3
 
 from ocr_client.reputation.formats import build_formats
-from ocr_client.reputation.indexer import IndexOptions, Indexer, Progress, resolve_feeds
+from ocr_client.reputation.indexer import Indexer, IndexOptions, Progress, resolve_feeds
 from ocr_client.reputation.ranking import ScoreOptions, ScoreResult, score
 from ocr_client.reputation.rpc import JsonRpcReader
 from ocr_client.reputation.store import Store

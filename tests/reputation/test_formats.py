@@ -13,8 +13,8 @@ from web3 import Web3
 from ocr_client.accountable.local import LocalAccountableFeed
 from ocr_client.baselines.ecdsa import EcdsaAggregator
 from ocr_client.multifeed.hub import MultiFeed
-from ocr_client.reputation.formats import build_formats, detect
 from ocr_client.multifeed.local import LocalMultiFeed
+from ocr_client.reputation.formats import build_formats, detect
 from tests.reputation.conftest import chain_time, honest_values, index, query, scored, true_price
 
 
