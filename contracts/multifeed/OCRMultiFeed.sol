@@ -467,7 +467,7 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, CommitteeFeed {
         returns (uint80, int256, uint256, uint256, uint80)
     {
         _checkFeed(feedId);
-        if (roundId == 0 || roundId > s_hot.latestRoundId) revert NoDataPresent();
+        if (roundId == 0 || roundId > s_hot.latestRoundId) revert NoDataPresent(roundId);
         Transmission memory t = s_transmissions[uint32(roundId)][feedId];
         return (roundId, t.answer, t.startedAt, t.updatedAt, roundId);
     }
@@ -481,7 +481,7 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, CommitteeFeed {
     {
         _checkFeed(feedId);
         uint32 latest = s_hot.latestRoundId;
-        if (latest == 0) revert NoDataPresent();
+        if (latest == 0) revert NoDataPresent(0);
         Transmission memory t = s_transmissions[latest][feedId];
         return (latest, t.answer, t.startedAt, t.updatedAt, latest);
     }
