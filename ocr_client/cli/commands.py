@@ -378,11 +378,16 @@ def _cmd_gas(args: argparse.Namespace) -> None:
 
 
 def _gas_bench(args: argparse.Namespace) -> None:
-    from ocr_client.gas.bench import format_table, plot, run_bench
+    from ocr_client.gas.bench import format_table, plot, progress_line, run_bench
+    from ocr_client.gas.types import BenchResult
 
-    def progress(r: object) -> None:
-        if not args.json:
-            sys.stderr.write(f"measured {r}\n")
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int, result: BenchResult) -> None:
+        # On a terminal one line rewritten in place; otherwise (CI logs) one short line each.
+        line = progress_line(done, total, result)
+        sys.stderr.write(f"\r\x1b[2K{line}" + ("\n" if done == total else "") if tty else line + "\n")
+        sys.stderr.flush()
 
     report = run_bench(args.nodes, args.feeds, on_result=None if args.json else progress)
     if args.plot:
