@@ -1,9 +1,15 @@
 """Decoders for this project's feeds: OCRFeed, AccountableFeed and the OCRMultiFeed hub.
 
-All three carry every observation with its observer index and its own timestamp, packed as in the
-report (docs/report-format.md): ``observers`` one byte each, ``observationTimestamps`` four bytes
-each, values 24 bytes each (int192 two's complement). Kept in one module because the event shape
-is ours to change: a change of format is a change here only.
+All three carry every observation with its observer index and its own timestamp (docs/report-format.md).
+OCRFeed and AccountableFeed: ``NewTransmission(uint80 indexed roundId, bytes32 configDigest, uint40
+epochAndRound, int192 answer, address transmitter, uint32 observationsTimestamp, [uint256 signers,]
+bytes observations)`` where ``observations`` is k observer bytes, k uint16 offsets from
+observationsTimestamp, k int192 values. The hub: ``FeedTransmission`` per feed, then
+``ReportTransmitted`` with the shared rows (observer bytes, uint32 timestamps).
+
+This reads raw logs with slices (what makes the indexer fast); ``ocr_client.report.events`` is the
+same decoding over web3-decoded events, and the tests check both agree on every log. Kept in one
+module because the event shape is ours to change: a change of format is a change here only.
 """
 
 from __future__ import annotations
@@ -20,10 +26,14 @@ from ocr_client.reputation.records import Batch, LogPlace, RawLog
 
 VALUE_BYTES: Final[int] = 24
 TIMESTAMP_BYTES: Final[int] = 4
+OFFSET_BYTES: Final[int] = 2
+#: observer (1) + time offset (2) + value (24)
+PACKED_OBSERVATION_BYTES: Final[int] = 27
+ROUND_BITS: Final[int] = 8
+ROUND_MASK: Final[int] = 0xFF
 
-FEED_TRANSMISSION: Final[str] = topic("NewTransmission(uint80,bytes32,uint32,uint8,int192,bytes,bytes,bytes,address)")
-ACCOUNTABLE_TRANSMISSION: Final[str] = topic(
-    "NewTransmission(uint80,bytes32,uint32,uint8,int192,bytes,bytes,bytes,address,uint256)")
+FEED_TRANSMISSION: Final[str] = topic("NewTransmission(uint80,bytes32,uint40,int192,address,uint32,bytes)")
+ACCOUNTABLE_TRANSMISSION: Final[str] = topic("NewTransmission(uint80,bytes32,uint40,int192,address,uint32,uint256,bytes)")
 FEED_CONFIG_SET: Final[str] = topic(
     "ConfigSet(uint32,bytes32,uint64,uint8,(uint8,uint8,bytes,bytes[],address[],int192,int192))")
 ACCOUNTABLE_CONFIG_SET: Final[str] = topic(
@@ -69,20 +79,32 @@ def _observations(observers: bytes, stamps: bytes, values: bytes) -> tuple[list[
     return list(observers), struct.unpack(f">{k}I", stamps), vals
 
 
+def _packed_observations(base: int, packed: bytes) -> tuple[list[int], tuple[int, ...], list[int]]:
+    k, rest = divmod(len(packed), PACKED_OBSERVATION_BYTES)
+    if rest:
+        raise ReputationError(f"a NewTransmission carries {len(packed)} bytes of observations, not a multiple of "
+                              f"{PACKED_OBSERVATION_BYTES}")
+    offsets = struct.unpack(f">{k}H", packed[k: 3 * k])
+    start = 3 * k
+    values = [int.from_bytes(packed[i: i + VALUE_BYTES], "big", signed=True)
+              for i in range(start, start + VALUE_BYTES * k, VALUE_BYTES)]
+    return list(packed[:k]), tuple(base + o for o in offsets), values
+
+
 def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Batch) -> None:
     """OCRFeed or AccountableFeed NewTransmission (the latter adds the signer bitmap)."""
     contract = log["address"].lower()
     data = bytes.fromhex(log["data"][2:])
     round_id = topic_uint(log["topics"][1])
     digest = "0x" + data[0:32].hex()
-    epoch, round_, answer = uint_at(data, 1), uint_at(data, 2), int_at(data, 3)
-    observers, stamps, values = _observations(bytes_at(data, 4), bytes_at(data, 5), bytes_at(data, 6))
-    transmitter = address_at(data, 7)
+    epoch_and_round, answer = uint_at(data, 1), int_at(data, 2)
+    transmitter, base = address_at(data, 3), uint_at(data, 4)
     accountable = log["topics"][0] == ACCOUNTABLE_TRANSMISSION
-    _append_report(out, book, contract, None, round_id, digest, epoch, round_, answer, transmitter, None,
-                   observers, stamps, values, place)
+    observers, stamps, values = _packed_observations(base, bytes_at(data, 6 if accountable else 5))
+    _append_report(out, book, contract, None, round_id, digest, epoch_and_round >> ROUND_BITS,
+                   epoch_and_round & ROUND_MASK, answer, transmitter, base, observers, stamps, values, place)
     if accountable:
-        bitmap = uint_at(data, 8)
+        bitmap = uint_at(data, 5)
         oracles = book.oracles(contract, digest) or ()
         out.signers.extend(
             (contract, round_id, i, oracles[i] if i < len(oracles) else None, place.block_number)

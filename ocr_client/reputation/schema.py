@@ -59,7 +59,8 @@ CREATE TABLE stakes (oracle VARCHAR, contract VARCHAR, staked HUGEINT, slashed H
 """
 
 #: Tables whose rows belong to a block (rolled back on a reorg), keyed by the column naming the contract.
+#: config_oracles follows its configs row (see Store.rollback_from).
 BLOCK_TABLES: Final[dict[str, str]] = {
-    "configs": "contract", "config_oracles": "contract", "reports": "contract", "observations": "feed",
+    "configs": "contract", "reports": "contract", "observations": "feed",
     "signers": "feed", "receipts": "contract", "stakes": "contract",
 }

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.constants import FIELD_MODULUS
 from ocr_client.crypto import get_backend, lagrange_coefficients_at_zero
+from ocr_client.local.feed import SignedTransmit
 from ocr_client.report.layout import (
     Observation,
     Report,
@@ -18,7 +19,6 @@ from ocr_client.report.layout import (
     signing_digest,
 )
 from ocr_client.testing import LocalFeed
-from ocr_client.testing.local_feed import SignedTransmit
 from tests.feed.helpers import expect_revert
 
 
@@ -185,7 +185,7 @@ def test_calldata_of_the_wrong_length_is_rejected(feed: LocalFeed) -> None:
     for calldata in (signed.calldata + b"\x00", signed.calldata[:-1], signed.calldata[:30]):
         expect_revert(lambda c=calldata: feed.feed.check_transmit(signed.sender.address, c),  # type: ignore[misc]
                       "ReportLengthMismatch")
-    assert n == 4 + 62 + 29 * 4 + 128 + 1
+    assert n == 4 + 66 + 27 * 4 + 128 + 1
 
 
 def test_transmit_before_any_config_is_refused(ocr_web3, deployer) -> None:  # type: ignore[no-untyped-def]

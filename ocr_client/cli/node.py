@@ -1,0 +1,156 @@
+"""``ocr node`` (one oracle process) and ``ocr devnet`` (anvil + feed + N node processes).
+
+Wire them into the main parser with :func:`add_node_parser` / :func:`add_devnet_parser` and
+dispatch to :func:`run_node` / :func:`run_devnet`. Both return an exit code and raise
+:class:`OCRError` for anticipated failures, which the caller prints as one line.
+``python -m ocr_client.cli.node`` runs the same two commands without the main ``ocr`` parser; the
+devnet starts its nodes that way so it does not depend on how the main CLI is assembled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from ocr_client.cli.types import positive, positive_float
+from ocr_client.errors import OCRError
+from ocr_client.node.config import LOG_LEVELS
+
+if TYPE_CHECKING:
+    from ocr_client.committee.contract import RoundData
+
+#: Log levels ``--log-level`` accepts (the heavy node modules load only when a command runs).
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def add_node_parser(subparsers: Any) -> None:
+    """Add ``node`` (``subparsers`` is argparse's subparsers action)."""
+    p = subparsers.add_parser("node", help="run one oracle as its own process (ZeroMQ transport, real chain)")
+    p.add_argument("--config", required=True, help="node config JSON (see ocr_client.node.config)")
+    p.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper, default=None,
+                   help="overrides the config's log_level")
+
+
+def add_devnet_parser(subparsers: Any) -> None:
+    """Add ``devnet`` (``subparsers`` is argparse's subparsers action)."""
+    p = subparsers.add_parser("devnet", help="anvil + a feed + N oracle processes updating it, until Ctrl-C")
+    p.add_argument("--nodes", type=positive, default=4, help="committee size n (f = (n-1)//3, t = f+1)")
+    p.add_argument("--seed", type=int, default=None, help="derive every key from a seed (reproducible devnets)")
+    p.add_argument("--dir", default=None, help="new or empty folder for keys, configs, stores and logs (default: a temp dir)")
+    p.add_argument("--timeout-first-report", type=positive_float, default=60.0,
+                   help="fail if no report lands within this many seconds")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON line once the first report has landed (progress goes to stderr)")
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[Callable[[], bool]]:
+    """A ``stop()`` flag set by SIGINT/SIGTERM for as long as the block runs (handlers restored after)."""
+    stopped = False
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopped
+        stopped = True
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield lambda: stopped
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def run_node(args: argparse.Namespace) -> int:
+    from ocr_client.node.config import load_node_config, log_level_number
+    from ocr_client.node.process import run_node_process
+
+    """``ocr node --config FILE``: run until SIGINT/SIGTERM, then stop cleanly; 0 on a clean stop."""
+    config = load_node_config(args.config)
+    level = args.log_level or config.log_level
+    logging.basicConfig(stream=sys.stderr, level=log_level_number(level), format=LOG_FORMAT, force=True)
+    with _stop_on_signals() as stop:
+        run_node_process(config, stop)
+    return 0
+
+
+def run_devnet(args: argparse.Namespace) -> int:
+    from ocr_client.node.devnet import Devnet, format_answer, solidity_snippet
+    from ocr_client.node.provision import config_path
+
+    """``ocr devnet``: start everything, report progress until SIGINT/SIGTERM, stop everything."""
+    directory = Path(args.dir) if args.dir else None
+    progress = sys.stderr if args.json else sys.stdout
+
+    def say(text: str, out: Any = None) -> None:
+        print(text, file=out or progress, flush=True)
+
+    with _stop_on_signals() as stop:
+        devnet = Devnet(nodes=args.nodes, directory=directory, seed=args.seed)
+        try:
+            devnet.start()
+            say(f"devnet: {devnet.n} oracles, files in {devnet.folder}")
+            say(f"RPC URL: {devnet.rpc_url} (chain id {devnet.info()['chain_id']})")
+            say(f"Feed:    {devnet.address} ({devnet.decimals} decimals)")
+            say("Read it from Solidity (OCRFeed is an AggregatorV3Interface):")
+            for line in solidity_snippet(devnet.address).splitlines():
+                say(f"  {line}")
+            ports = [json.loads(config_path(devnet.folder, i).read_text())["metrics_port"] for i in range(devnet.n)]
+            say("Metrics: " + " ".join(f"http://127.0.0.1:{p}/metrics" for p in ports if p))
+            say(f"waiting for the first report (up to {args.timeout_first_report:g}s)...")
+            first = devnet.wait_for_round(0, args.timeout_first_report, stop)
+            if first is None:
+                return 0
+            if args.json:
+                say(json.dumps(devnet.info()), sys.stdout)
+
+            def on_round(r: RoundData) -> None:
+                say(f"round {r.round_id} answer {format_answer(r.answer, devnet.decimals)} age {r.age()}s")
+
+            on_round(first)
+            devnet.follow(on_round, stop, after=first.round_id)
+            say("devnet: stopping")
+        finally:
+            devnet.stop()
+    return 0
+
+
+# --- python -m ocr_client.cli.node: how the devnet launches its node processes -------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(2)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m ocr_client.cli.node {node,devnet} ...``: the two commands with the CLI's error handling."""
+    parser = _Parser(prog="ocr", description="oracle node processes")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    add_node_parser(sub)
+    add_devnet_parser(sub)
+    args = parser.parse_args(argv)
+    run = run_node if args.command == "node" else run_devnet
+    try:
+        return run(args)
+    except OCRError as exc:
+        sys.stderr.write(f"ocr {args.command}: error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write(f"ocr {args.command}: interrupted\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
