@@ -3,11 +3,11 @@
     .venv/bin/python -m benchmarks.bench_detection [--nodes 7] [--rounds 30] [--strategies a,b] [--modes m] [--json]
 
 (run from the repository root: it shares its cells with ``tests/reputation_detection``). For every
-strategy and mode it runs ``ocr demo``'s protocol with f faulty oracles against a fresh feed on one
+strategy and mode it runs ``ocr demo``'s protocol with f faulty oracles against a feed on a fresh
 managed anvil (prague), indexes the feed over RPC (``ocr reputation index``), scores it (``ocr
 reputation score --json``) and prints, as the Markdown table ``docs/reputation.md`` quotes: whether
 the strategy leaves an on-chain trace in that mode, the reports landed (R), the ranks of the
-faulty oracles, the best rank an honest oracle fell to, and who was flagged.
+faulty oracles, the worst rank an honest oracle fell to, and who was flagged.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import json
 import tempfile
 from pathlib import Path
 
-from ocr_client.chain.anvil import Anvil
 from ocr_client.protocol.strategy_names import STRATEGIES
 from tests.reputation_detection.detection import MODES, Verdict, detect
 from tests.reputation_detection.test_detection import seed_of
@@ -58,11 +57,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     rows = []
-    with Anvil() as anvil, tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
         for mode in args.modes.split(","):
             for strategy in args.strategies.split(","):
                 db = Path(tmp) / f"{strategy}-{mode}.duckdb"
-                verdict = detect(anvil.rpc_url, args.nodes, strategy, mode, seed_of(strategy, mode, args.nodes),
+                verdict = detect(args.nodes, strategy, mode, seed_of(strategy, mode, args.nodes),
                                  args.rounds, db)
                 rows.append(row(verdict, mode))
                 print(verdict.table() if not args.json else "", flush=True)

@@ -119,12 +119,19 @@ class Anvil:
             if self.process is None or self.process.poll() is not None:
                 return False
             try:
-                if requests.post(self.rpc_url, json=body, timeout=1).ok:
+                # Another process may own the port (ours then fails to bind, a moment later): the
+                # answer counts only once our own anvil says it listens there.
+                if requests.post(self.rpc_url, json=body, timeout=1).ok and self._listening():
                     return True
             except requests.RequestException:
                 pass
             time.sleep(0.05)
         return False
+
+    def _listening(self) -> bool:
+        if self._log is None or not self._log.exists():
+            return False
+        return f"Listening on 127.0.0.1:{self.port}" in self._log.read_text(errors="replace")
 
     def _tail(self) -> str:
         if self._log is None or not self._log.exists():

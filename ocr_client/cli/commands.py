@@ -211,7 +211,7 @@ def _cmd_demo(args: argparse.Namespace) -> None:
 
 def _demo_reputation(local: Any, args: argparse.Namespace) -> object:
     """The demo feed's ranking from the chain alone: ``ocr reputation index`` then ``score``."""
-    from ocr_client.demo_reputation import print_reputation, reputation_json
+    from ocr_client.cli.demo_reputation import print_reputation, reputation_json
 
     rpc_url = args.rpc_url or local.rpc_url
     if rpc_url is None:

@@ -8,9 +8,9 @@ observe is worthless. They are what a reputation engine, reading only the chain,
 
 - ``stale-source``: the node's data source froze; it keeps observing its first reading.
 - ``late``: the node's readings reach it late; it observes, with their own old timestamps, what it
-  read ``LATE_ROUNDS`` rounds ago. Neither followers nor the contracts bound an observation's age,
-  and the node answers at once, inside the leader's grace window, so its old observations are
-  accepted and included.
+  read ``LATE_ROUNDS`` rounds ago. That is far inside the protocol's window (a leader accepts
+  observation times within ``MAX_CLOCK_SKEW`` of its clock, hours), and the node answers at once,
+  inside the leader's grace period, so its old observations are accepted and included.
 - ``bias``: the node adds a small constant bias (``BIAS_BPS``) to its reading, half the honest
   spread of the simulation's sources, so its values sit inside the honest range.
 - ``copycat``: the node runs no source of its own and mirrors another oracle's observation of the

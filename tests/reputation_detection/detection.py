@@ -1,7 +1,7 @@
 """One detection cell: the real protocol with f faulty oracles on a real anvil, the chain indexed over
 RPC, the oracles scored, and the ranking compared with who was faulty.
 
-The protocol run is ``ocr demo``'s (:func:`ocr_client.demo.run_demo`: the seeded simulation, the
+The protocol run is ``ocr demo``'s (:func:`ocr_client.cli.demo.run_demo`: the seeded simulation, the
 honest followers' sanity band, a real feed contract), and the engine is driven through its CLI
 (``ocr reputation index`` then ``ocr reputation score --json``), exactly as a user would. The same
 code measures the table in ``docs/reputation.md`` (``benchmarks/bench_detection.py``) and backs the
@@ -20,10 +20,12 @@ from typing import Any
 from web3 import Web3
 
 from ocr_client.accountable.local import LocalAccountableFeed
+from ocr_client.chain.anvil import Anvil
+from ocr_client.chain.rpc import connect
 from ocr_client.cli import main
-from ocr_client.demo import DemoResult, run_demo
-from ocr_client.testing.local_base import LocalCommitteeFeed
-from ocr_client.testing.local_feed import LocalFeed
+from ocr_client.cli.demo import DemoResult, run_demo
+from ocr_client.local.base import LocalCommitteeFeed
+from ocr_client.local.feed import LocalFeed
 
 MODES = ("threshold", "accountable")
 
@@ -111,16 +113,18 @@ def deploy(w3: Web3, n: int, mode: str, seed: int) -> LocalCommitteeFeed[Any, An
     return LocalFeed.deploy(w3, n=n, seed=seed)
 
 
-def detect(rpc_url: str, n: int, strategy: str | None, mode: str, seed: int, rounds: int, db: Path) -> Verdict:
-    """Run ``rounds`` protocol rounds with f oracles on ``strategy`` (none when None), index the
-    feed from the chain over ``rpc_url`` into ``db`` and score it."""
-    w3 = Web3(Web3.HTTPProvider(rpc_url))
-    first_block = int(w3.eth.block_number) + 1  # the feed's deployment and ConfigSet come after it
-    local = deploy(w3, n, mode, seed)
-    faulty = local.committee.f if strategy is not None else 0
-    demo = run_demo(local, rounds, faulty, seed, strategy=strategy or "lie-random", mode=mode, chain_time=True)
-    ocr_json("reputation", "index", "--rpc-url", rpc_url, "--feed", local.address, "--db", str(db),
-             "--from-block", str(first_block), "--json")
+def detect(n: int, strategy: str | None, mode: str, seed: int, rounds: int, db: Path) -> Verdict:
+    """Run ``rounds`` protocol rounds with f oracles on ``strategy`` (none when None) on a fresh
+    anvil, index the feed from that chain over RPC into ``db`` and score it.
+
+    A fresh chain per cell makes a cell repeatable: the feed's address feeds its config digest,
+    which orders the leaders and transmitters, so on a shared chain a cell's run would depend on
+    what ran before it."""
+    with Anvil() as anvil:
+        local = deploy(connect(anvil.rpc_url), n, mode, seed)
+        faulty = local.committee.f if strategy is not None else 0
+        demo = run_demo(local, rounds, faulty, seed, strategy=strategy or "lie-random", mode=mode, chain_time=True)
+        ocr_json("reputation", "index", "--rpc-url", anvil.rpc_url, "--feed", local.address, "--db", str(db), "--json")
     scored = ocr_json("reputation", "score", "--db", str(db), "--feed", local.address, "--json")
     by_address = {a.lower(): i for i, a in enumerate(demo.transmitters)}
     rows = []

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from ocr_client.chain.anvil import Anvil
 from tests.reputation_detection.detection import MODES, Verdict, detect
 from tests.reputation_detection.visibility import COPYCAT, RANKED, detectable
 
@@ -57,8 +56,8 @@ def assert_caught(verdict: Verdict) -> None:
 
 @pytest.mark.parametrize("strategy, mode, n", cells((7, 10)))
 def test_faulty_oracles_rank_below_every_honest_one_from_the_chain_alone(
-        anvil: Anvil, tmp_path: Path, strategy: str, mode: str, n: int) -> None:
-    verdict = detect(anvil.rpc_url, n, strategy, mode, seed_of(strategy, mode, n), ROUNDS, tmp_path / "rep.duckdb")
+        tmp_path: Path, strategy: str, mode: str, n: int) -> None:
+    verdict = detect(n, strategy, mode, seed_of(strategy, mode, n), ROUNDS, tmp_path / "rep.duckdb")
     assert len(verdict.faulty) == (n - 1) // 3
     assert verdict.landed >= ROUNDS // 2, verdict.table()
     assert_caught(verdict)
@@ -67,8 +66,8 @@ def test_faulty_oracles_rank_below_every_honest_one_from_the_chain_alone(
 @pytest.mark.slow
 @pytest.mark.parametrize("strategy, mode", [(s, m) for m in MODES for s in (*RANKED, COPYCAT) if detectable(s, m)])
 def test_ten_faulty_oracles_of_thirty_one_rank_below_every_honest_one(
-        anvil: Anvil, tmp_path: Path, strategy: str, mode: str) -> None:
-    verdict = detect(anvil.rpc_url, 31, strategy, mode, seed_of(strategy, mode, 31), ROUNDS_31, tmp_path / "rep.duckdb")
+        tmp_path: Path, strategy: str, mode: str) -> None:
+    verdict = detect(31, strategy, mode, seed_of(strategy, mode, 31), ROUNDS_31, tmp_path / "rep.duckdb")
     assert len(verdict.faulty) == 10
     assert_caught(verdict)
 
@@ -76,14 +75,14 @@ def test_ten_faulty_oracles_of_thirty_one_rank_below_every_honest_one(
 @pytest.mark.parametrize("mode, n", [("threshold", 7), pytest.param("accountable", 7, marks=pytest.mark.slow),
                                      pytest.param("threshold", 10, marks=pytest.mark.slow),
                                      pytest.param("accountable", 10, marks=pytest.mark.slow)])
-def test_a_fault_free_committee_gets_no_flag(anvil: Anvil, tmp_path: Path, mode: str, n: int) -> None:
-    verdict = detect(anvil.rpc_url, n, None, mode, seed_of("none", mode, n), ROUNDS, tmp_path / "rep.duckdb")
+def test_a_fault_free_committee_gets_no_flag(tmp_path: Path, mode: str, n: int) -> None:
+    verdict = detect(n, None, mode, seed_of("none", mode, n), ROUNDS, tmp_path / "rep.duckdb")
     assert not verdict.faulty
     assert not verdict.flagged(), verdict.table()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
-def test_a_fault_free_committee_of_thirty_one_gets_no_flag(anvil: Anvil, tmp_path: Path, mode: str) -> None:
-    verdict = detect(anvil.rpc_url, 31, None, mode, seed_of("none", mode, 31), ROUNDS_31, tmp_path / "rep.duckdb")
+def test_a_fault_free_committee_of_thirty_one_gets_no_flag(tmp_path: Path, mode: str) -> None:
+    verdict = detect(31, None, mode, seed_of("none", mode, 31), ROUNDS_31, tmp_path / "rep.duckdb")
     assert not verdict.flagged(), verdict.table()
