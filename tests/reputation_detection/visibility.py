@@ -21,7 +21,7 @@ TRACE: Final[dict[str, tuple[str | None, str | None]]] = {
     "lie-high": ("observations far above the median", "same"),
     "lie-low": ("observations far below the median", "same"),
     "lie-random": ("observations anywhere up to 1000x the median", "same"),
-    "equivocate": (None, None),
+    "equivocate": ("its second observation (2v+1) lands whenever it reaches the leader first", "same"),
     "withhold": (None, "never in the signer bitmap: signing rate 0"),
     "bad-share": (None, "its shares never verify, so never in the signer bitmap"),
     "silent-leader": (None, None),
@@ -36,8 +36,6 @@ TRACE: Final[dict[str, tuple[str | None, str | None]]] = {
 
 #: Why the invisible ones are: what would be needed to see them.
 INVISIBLE_BECAUSE: Final[dict[str, str]] = {
-    "equivocate": "conflicting messages and signatures go to peers, never to the chain; the leader "
-                  "only combines shares over its own report, so the report that lands is a sound one",
     "withhold": "one group signature: the chain cannot tell whose shares made it",
     "bad-share": "one group signature: the chain cannot tell whose shares made it",
     "silent-leader": "the chain does not say who led an epoch (the leader order is keyed by the "
@@ -45,6 +43,9 @@ INVISIBLE_BECAUSE: Final[dict[str, str]] = {
     "partial-final": "the FINAL echo delivers the report anyway; nothing on-chain changes",
     "epoch-flood": "honest nodes ignore the flood (f+1 rule); reports and observations are as usual",
 }
+"""Why the invisible ones are. (Equivocation itself is invisible too: the conflicting messages go to
+peers, and a leader combines shares over its own report only. What shows is the lie our
+``equivocate`` tells in its second observation, which the network sometimes delivers first.)"""
 
 RANKED: Final[tuple[str, ...]] = tuple(s for s in STRATEGIES if s != COPYCAT)
 """Strategies the engine must rank below every honest oracle (the copycat is flagged instead: its
