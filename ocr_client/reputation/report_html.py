@@ -24,7 +24,7 @@ table{border-collapse:collapse;font-size:13px;margin:8px 0 20px}
 th,td{border:1px solid #ddd;padding:3px 6px;text-align:right}
 th{background:#f0f3f7} td.l,th.l{text-align:left}
 .flag{color:#c0392b;font-weight:600} .oracle{border-top:1px solid #ccc;padding-top:8px;margin-top:14px}
-.charts{display:flex;gap:10px;flex-wrap:wrap} code{font-size:12px}
+.charts{display:flex;gap:10px;flex-wrap:wrap} code{font-size:12px} td.why{min-width:320px}
 """
 
 
@@ -89,7 +89,7 @@ def _sybil(result: ScoreResult) -> str:
         f'<tr><td class="l"><code>{escape(p.feed)}</code></td><td class="l"><code>{escape(p.a)}</code></td>'
         f'<td class="l"><code>{escape(p.b)}</code></td><td>{p.shared_reports}</td><td>{p.equal_values}</td>'
         f'<td>{p.equal_share:.1%}</td><td>{_fmt(p.correlation)}</td><td class="l"><code>{escape(p.copier or "-")}</code></td>'
-        f'<td class="l">{escape(p.reason)}</td></tr>' for p in result.pairs)
+        f'<td class="l why">{escape(p.reason)}</td></tr>' for p in result.pairs)
     return (f'<table id="sybil"><tr><th class="l">feed</th><th class="l">oracle a</th><th class="l">oracle b</th>'
             f'<th>shared reports</th><th>equal values</th><th>equal share</th><th>correlation</th>'
             f'<th class="l">likely copier (later timestamp)</th><th class="l">why</th></tr>{rows}</table>')
