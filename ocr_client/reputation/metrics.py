@@ -149,6 +149,7 @@ def build_scope(store: Store, scope: Scope) -> int:
     lags = " AND ".join(f"o.value = lag(o.value, {i}) OVER hist" for i in range(1, STALL_T + 1))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_obs AS
         SELECT o.*, coalesce(op.operator, o.oracle) AS entity, o.oracle AS address, r.block_time, r.w, r.answer,
+            r.block_time - o.observed_at AS latency_s,
             CASE WHEN lag(o.value, {STALL_T}) OVER hist IS NULL THEN NULL
                  WHEN {lags} AND r.answer <> lag(r.answer, {STALL_T}) OVER hist THEN 1
                  ELSE 0 END AS stalled
