@@ -4,7 +4,9 @@
   score is already min(lifetime, recent); the flag says why);
 - ``young``: active for a small part of the feed's history, yet scoring in the top quarter;
 - ``little-stake``: stake known and small next to its peers' (staking data only);
-- ``sybil`` / ``mirroring`` / ``common-funder``: from :mod:`ocr_client.reputation.sybil`.
+- ``mirroring`` (its values copy another's, its timestamps later), ``mirrored`` (the other side of
+  that pair), ``sybil`` (agreement without a later copier), ``common-funder``: from
+  :mod:`ocr_client.reputation.sybil`.
 """
 
 from __future__ import annotations

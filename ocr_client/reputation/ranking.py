@@ -215,7 +215,7 @@ def _rank(store: Store, lifetime: _Scored, recent: _Scored | None, pairs: list[P
         for p in pairs:
             if p.a in addresses or p.b in addresses:
                 other = p.b if p.a in addresses else p.a
-                kind = "mirroring" if p.copier is not None and p.copier in addresses else "sybil"
+                kind = "sybil" if p.copier is None else ("mirroring" if p.copier in addresses else "mirrored")
                 flags.append({"kind": kind, "with": to_checksum_address(other), "reason": p.reason, "evidence": p.to_json()})
         for funder, funded in funders.items():
             mine = [a for a in funded if a in addresses]

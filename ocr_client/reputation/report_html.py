@@ -10,7 +10,8 @@ from html import escape
 from pathlib import Path
 from typing import Final
 
-from ocr_client.reputation.metrics import METRICS, ROBUST_BAND, Scope, build_scope
+from ocr_client.reputation.derive import ROBUST_BAND
+from ocr_client.reputation.metrics import METRICS, Scope, build_scope
 from ocr_client.reputation.ranking import ScoreResult
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.svg import histogram, scatter, strip
@@ -24,7 +25,7 @@ table{border-collapse:collapse;font-size:13px;margin:8px 0 20px}
 th,td{border:1px solid #ddd;padding:3px 6px;text-align:right}
 th{background:#f0f3f7} td.l,th.l{text-align:left}
 .flag{color:#c0392b;font-weight:600} .oracle{border-top:1px solid #ccc;padding-top:8px;margin-top:14px}
-.charts{display:flex;gap:10px;flex-wrap:wrap} code{font-size:12px}
+.charts{display:flex;gap:10px;flex-wrap:wrap} code{font-size:12px} td.why{min-width:320px}
 """
 
 
@@ -58,9 +59,12 @@ def _charts(store: Store, result: ScoreResult) -> str:
     for o in result.oracles:
         address = o.oracle.lower()
         obs = store.query("SELECT signed_dev_bps, latency_s, robust_z FROM s_obs WHERE address = ? "
-                          "ORDER BY block_time, feed, round_id DESC LIMIT ?", [address, CHART_REPORTS])
-        slots = store.query("SELECT included FROM s_slots WHERE address = ? ORDER BY block_time, feed, round_id "
-                            "LIMIT ?", [address, CHART_REPORTS])
+                          "ORDER BY block_time DESC, feed, round_id DESC LIMIT ?", [address, CHART_REPORTS])[::-1]
+        slots = store.query(
+            "SELECT o.round_id IS NOT NULL FROM s_reports r JOIN config_oracles co ON co.contract = r.contract "
+            "AND co.config_digest = r.config_digest AND co.transmitter = ? LEFT JOIN s_obs o ON o.feed = r.feed "
+            "AND o.round_id = r.round_id AND o.address = ? ORDER BY r.block_time DESC, r.feed, r.round_id DESC LIMIT ?",
+            [address, address, CHART_REPORTS])[::-1]
         devs = [None if r[0] is None else float(r[0]) for r in obs]
         latencies = [float(r[1]) for r in obs if r[1] is not None]
         band = _band(obs)
@@ -89,7 +93,7 @@ def _sybil(result: ScoreResult) -> str:
         f'<tr><td class="l"><code>{escape(p.feed)}</code></td><td class="l"><code>{escape(p.a)}</code></td>'
         f'<td class="l"><code>{escape(p.b)}</code></td><td>{p.shared_reports}</td><td>{p.equal_values}</td>'
         f'<td>{p.equal_share:.1%}</td><td>{_fmt(p.correlation)}</td><td class="l"><code>{escape(p.copier or "-")}</code></td>'
-        f'<td class="l">{escape(p.reason)}</td></tr>' for p in result.pairs)
+        f'<td class="l why">{escape(p.reason)}</td></tr>' for p in result.pairs)
     return (f'<table id="sybil"><tr><th class="l">feed</th><th class="l">oracle a</th><th class="l">oracle b</th>'
             f'<th>shared reports</th><th>equal values</th><th>equal share</th><th>correlation</th>'
             f'<th class="l">likely copier (later timestamp)</th><th class="l">why</th></tr>{rows}</table>')

@@ -65,6 +65,7 @@ class Store:
         self.path = path
         self.meta = meta
 
+
     # --- opening ---------------------------------------------------------------------------
 
     @classmethod
@@ -140,14 +141,14 @@ class Store:
         digests = {(r[0], r[1]) for r in new_configs}
         self._insert("configs", new_configs)
         self._insert("config_oracles", [r for r in batch.config_oracles if (r[0], r[1]) in digests])
-        self._insert("reports", batch.reports)
-        self._insert("observations", [_clamp_value(r, 5) for r in batch.observations])
-        self._insert("signers", batch.signers)
-        self._insert("receipts", batch.receipts)
         if batch.blocks:
             rows = sorted((n, h, t) for n, (h, t) in batch.blocks.items())
             self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?))", [[r[0] for r in rows]])
-            self._insert_small("blocks", rows)
+            self._insert("blocks", rows)
+        self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
+        self._insert("observations", batch.observations)
+        self._insert("signers", batch.signers)
+        self._insert("receipts", batch.receipts)
 
     def _has_config(self, contract: str, digest: str) -> bool:
         return self.con.execute("SELECT 1 FROM configs WHERE contract = ? AND config_digest = ?",
@@ -201,12 +202,12 @@ class Store:
         if len(rows) < SMALL_INSERT:
             self._insert_small(table, rows)
             return
-        columns = TABLE_COLUMNS[table]
+        spec_of = TABLE_COLUMNS[table]
         fd, name = tempfile.mkstemp(prefix=f"ocr-rep-{table}-", suffix=".csv")
         try:
             with os.fdopen(fd, "w", newline="") as out:
                 csv.writer(out).writerows(rows)
-            spec = ", ".join(f"'{c}': '{t}'" for c, t in columns)
+            spec = ", ".join(f"'{c}': '{t}'" for c, t in spec_of)
             self.con.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, columns = {{{spec}}}, "
                              "nullstr = '', quote = '\"', auto_detect = false)", [name])
         finally:

@@ -113,7 +113,7 @@ def test_toml_weights_are_read(indexed: tuple[str, str, Path], tmp_path: Path, c
 
 
 def test_a_window_with_no_data_is_one_line(indexed: tuple[str, str, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    _, feed, db = indexed
+    _, _, db = indexed
     before = digest(db)
     refused(capsys, ["reputation", "score", "--db", str(db), "--since", "2099-01-01"], "no reports of")
     refused(capsys, ["reputation", "score", "--db", str(db), "--feed", "0x" + "ab" * 20], "not indexed in this database")
