@@ -40,10 +40,17 @@ NO_SIGN_METRIC = ("no metric reads the sign of the deviation: a constant +5 bps 
 #: Measured cells the engine does not separate, as strict xfails: each must fail today, and the day
 #: the engine separates it the test says so.
 ENGINE_MISSES = {
-    ("crash-recover", "threshold", 7): RANK_CAP, ("crash-recover", "accountable", 7): RANK_CAP,
-    ("withhold", "accountable", 7): RANK_CAP, ("bad-share", "accountable", 7): RANK_CAP,
-    ("bias", "threshold", 7): NO_SIGN_METRIC, ("bias", "accountable", 7): NO_SIGN_METRIC,
+    **{(strategy, mode, n): RANK_CAP for n in (7, 10)
+       for strategy, mode in [("crash-recover", "threshold"), ("crash-recover", "accountable"),
+                              ("withhold", "accountable"), ("bad-share", "accountable")]},
+    **{("bias", mode, n): NO_SIGN_METRIC for n in (7, 10) for mode in MODES},
+    ("withhold", "accountable", 31): RANK_CAP,
 }
+
+
+def expectation(strategy: str, mode: str, n: int) -> list[pytest.MarkDecorator]:
+    miss = ENGINE_MISSES.get((strategy, mode, n))
+    return [] if miss is None else [pytest.mark.xfail(strict=True, reason=miss)]
 
 
 def cells(sizes: tuple[int, ...]) -> list[object]:
@@ -53,10 +60,7 @@ def cells(sizes: tuple[int, ...]) -> list[object]:
         for mode in MODES:
             for strategy in (*RANKED, COPYCAT):
                 if detectable(strategy, mode):
-                    marks: list[pytest.MarkDecorator] = [] if (strategy, mode, n) in QUICK else [pytest.mark.slow]
-                    miss = ENGINE_MISSES.get((strategy, mode, n))
-                    if miss is not None:
-                        marks.append(pytest.mark.xfail(strict=True, reason=miss))
+                    marks = expectation(strategy, mode, n) + ([] if (strategy, mode, n) in QUICK else [pytest.mark.slow])
                     out.append(pytest.param(strategy, mode, n, marks=marks, id=f"{strategy}-{mode}-{n}"))
     return out
 
@@ -84,8 +88,9 @@ def test_faulty_oracles_rank_below_every_honest_one_from_the_chain_alone(
 
 
 #: At n = 31 one strategy per kind of trace: accuracy, inclusion, signing, stalled values, timestamps, mirroring.
-AT_31 = [("lie-random", "threshold"), ("crash", "threshold"), ("withhold", "accountable"),
-         ("stale-source", "accountable"), ("late", "threshold"), ("copycat", "accountable")]
+AT_31 = [pytest.param(strategy, mode, marks=expectation(strategy, mode, 31), id=f"{strategy}-{mode}")
+         for strategy, mode in [("lie-random", "threshold"), ("crash", "threshold"), ("withhold", "accountable"),
+                                ("stale-source", "accountable"), ("late", "threshold"), ("copycat", "accountable")]]
 
 
 @pytest.mark.slow
