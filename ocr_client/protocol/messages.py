@@ -82,12 +82,17 @@ class ReportRequest:
 
 @dataclass(frozen=True)
 class ReportShare:
-    """Follower -> leader: my BLS signature share over the report I rebuilt (identified by hash)."""
+    """Follower -> leader: my BLS signature share over the report I rebuilt (identified by hash).
+
+    ``report`` carries the packed report itself, so a share proves what it signs: a leader that
+    gets two valid shares from one sender over two different reports for one (epoch, round) holds
+    evidence an outsider can check on-chain (``ocr_client.protocol.evidence``)."""
 
     epoch: int
     round: int
     report_hash: bytes
     share: bytes
+    report: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -137,8 +142,9 @@ def _to_obj(message: Message) -> dict[str, Any]:
             return {"type": "observation", "o": _observation_obj(message)}
         case ReportRequest(epoch, round_, observations):
             return {"type": "report-req", "e": epoch, "r": round_, "os": [_observation_obj(o) for o in observations]}
-        case ReportShare(epoch, round_, report_hash, share):
-            return {"type": "report-share", "e": epoch, "r": round_, "h": report_hash.hex(), "s": share.hex()}
+        case ReportShare(epoch, round_, report_hash, share, report):
+            return {"type": "report-share", "e": epoch, "r": round_, "h": report_hash.hex(), "s": share.hex(),
+                    "rep": report.hex()}
         case FinalReport(epoch, round_, report, signature, signers, echo):
             return {"type": "final", "e": epoch, "r": round_, "rep": report.hex(), "sig": signature.hex(),
                     "by": list(signers), "echo": echo}
@@ -216,7 +222,8 @@ _DECODERS: Final[dict[str, Callable[[dict[str, Any]], Message]]] = {
     "observation": lambda o: _observation(o.get("o")),
     "report-req": lambda o: ReportRequest(*_epoch_round(o), _observations(o.get("os"))),
     "report-share": lambda o: ReportShare(*_epoch_round(o), _hex(o.get("h"), "report hash", 32),
-                                          _hex(o.get("s"), "signature share", max_length=1024)),
+                                          _hex(o.get("s"), "signature share", max_length=1024),
+                                          _hex(o.get("rep", ""), "report")),
     "final": lambda o: FinalReport(*_epoch_round(o), _hex(o.get("rep"), "report"), _hex(o.get("sig"), "signature", G1_BYTES),
                              _signers(o.get("by")), _bool(o.get("echo"))),
 }
