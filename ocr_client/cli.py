@@ -391,11 +391,13 @@ def _gas_bench(args: argparse.Namespace) -> None:
 def _gas_snapshot(args: argparse.Namespace) -> None:
     from ocr_client import gas_snapshot
     from ocr_client.gas_scenarios import snapshot_entries
+    from ocr_client.staking.gas import measure_snapshot_cases as staking_cases
 
     path = Path(args.file)
     if args.tolerance < 0:
         raise OCRError(f"--tolerance must not be negative, got {args.tolerance}")
     measured = dict(snapshot_entries())
+    measured.update(staking_cases())
     if not (args.check or args.diff):
         gas_snapshot.write(path, measured)
         print(f"wrote {path} ({len(measured)} entries)")
