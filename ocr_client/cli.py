@@ -20,6 +20,7 @@ from ocr_client.dkg.cli import add_dkg_parser, run_keys_dkg
 from ocr_client.errors import OCRError
 from ocr_client.node.cli import add_devnet_parser, add_node_parser, run_devnet, run_node
 from ocr_client.protocol.strategy_names import STRATEGIES
+from ocr_client.staking.cli import add_slash_parser, add_stake_parser, run_slash, run_stake
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -94,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_dkg_parser(keys_sub)
     add_node_parser(sub)
     add_devnet_parser(sub)
+    add_stake_parser(sub)
+    add_slash_parser(sub)
 
     deploy = sub.add_parser("deploy", help="deploy an OCRFeed")
     deploy.add_argument("--decimals", type=int, default=8)
@@ -413,8 +416,23 @@ def _gas_snapshot(args: argparse.Namespace) -> None:
 COMMANDS = {
     "demo": _cmd_demo, "chain": _cmd_chain, "committee": _cmd_committee, "deploy": _cmd_deploy,
     "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read, "gas": _cmd_gas, "keys": _cmd_keys,
-    "node": run_node, "devnet": run_devnet,
+    "node": lambda args: run_node(args, _staking_service(args)), "devnet": run_devnet,
+    "stake": run_stake, "slash": run_slash,
 }
+
+
+def _staking_service(args: argparse.Namespace) -> Any:
+    """``ocr node --slash-staking ADDR``: an evidence watcher on the node's clock, store and account."""
+    if getattr(args, "slash_staking", None) is None:
+        return None
+    from ocr_client.staking.contract import StakingContract
+    from ocr_client.staking.watcher import EvidenceWatcher
+
+    def start(process: Any) -> None:
+        staking = StakingContract(process.w3, args.slash_staking)
+        EvidenceWatcher(process.store, staking, process.account, process.clock).start()
+
+    return start
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,6 +38,9 @@ def add_node_parser(subparsers: Any) -> None:
     p.add_argument("--config", required=True, help="node config JSON (see ocr_client.node.config)")
     p.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper, default=None,
                    help="overrides the config's log_level")
+    p.add_argument("--slash-staking", metavar="ADDR", default=None,
+                   help="submit equivocation evidence this node collects to the OracleStaking contract ADDR "
+                        "(with the node's transmitter account); only one proof per offence lands")
 
 
 def add_devnet_parser(subparsers: Any) -> None:
@@ -69,7 +72,7 @@ def _stop_on_signals() -> Iterator[Callable[[], bool]]:
             signal.signal(sig, old)
 
 
-def run_node(args: argparse.Namespace) -> int:
+def run_node(args: argparse.Namespace, on_open: Callable[[Any], None] | None = None) -> int:
     from ocr_client.node.config import load_node_config, log_level_number
     from ocr_client.node.process import run_node_process
 
@@ -78,7 +81,7 @@ def run_node(args: argparse.Namespace) -> int:
     level = args.log_level or config.log_level
     logging.basicConfig(stream=sys.stderr, level=log_level_number(level), format=LOG_FORMAT, force=True)
     with _stop_on_signals() as stop:
-        run_node_process(config, stop)
+        run_node_process(config, stop, on_open)
     return 0
 
 
