@@ -10,7 +10,7 @@ evidence as it travels from a node's store to the chain, and the reputation regi
     ConfigSet event ──► committee proof (threshold mode) ──────────────► OracleStaking.slashEquivocation
 """
 
-from ocr_client.staking.contract import StakeStatus, StakingContract, StakingParameters, StakeToken
+from ocr_client.staking.contract import StakeStatus, StakeToken, StakingContract, StakingParameters
 from ocr_client.staking.evidence import EquivocationEvidence, EvidenceFileError
 
 __all__ = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from web3 import Web3
+from web3.types import RPCEndpoint
 
 from ocr_client.accountable.local import LocalAccountableFeed
 from ocr_client.chain.accounts import dev_account
@@ -44,11 +45,12 @@ def measure_snapshot_cases() -> dict[str, int]:
         proof = threshold.staking.slash_equivocation(reporter, threshold.equivocation(1))
         entries[snapshot_name(f"slashEquivocation_threshold_n{NODES}")] = int(proof["gasUsed"])
 
-        accountable = LocalStaking.deploy(LocalAccountableFeed.deploy(w3, n=NODES, seed=SEED), params)
+        accountable_feed = LocalAccountableFeed.deploy(w3, n=NODES, seed=SEED)
+        accountable = LocalStaking.deploy(accountable_feed, params)
         proof = accountable.staking.slash_equivocation(reporter, accountable.equivocation(1))
         entries[snapshot_name(f"slashEquivocation_accountable_n{NODES}")] = int(proof["gasUsed"])
 
-        accountable.local.push(3_000)
+        accountable_feed.push(3_000)
         anvil_increase_time(w3, params.staleness_threshold + 1)
         alert = accountable.staking.raise_alert(reporter)
         entries[snapshot_name(f"raiseAlert_n{NODES}")] = int(alert["gasUsed"])
@@ -58,5 +60,5 @@ def measure_snapshot_cases() -> dict[str, int]:
 def anvil_increase_time(w3: Web3, seconds: int) -> None:
     """Move an anvil's clock forward and mine a block at the new time."""
     provider = w3.provider
-    provider.make_request("evm_increaseTime", [seconds])
-    provider.make_request("evm_mine", [])
+    provider.make_request(RPCEndpoint("evm_increaseTime"), [seconds])
+    provider.make_request(RPCEndpoint("evm_mine"), [])

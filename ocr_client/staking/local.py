@@ -17,7 +17,7 @@ from web3 import Web3
 from ocr_client.accountable.keys import AccountableCommittee
 from ocr_client.report.layout import Observation, encode_report, signing_digest
 from ocr_client.report.median import build_report
-from ocr_client.staking.contract import StakingContract, StakingParameters, StakeToken
+from ocr_client.staking.contract import StakeToken, StakingContract, StakingParameters
 from ocr_client.staking.evidence import EquivocationEvidence
 from ocr_client.testing.local_base import LocalCommitteeFeed
 from ocr_client.testing.local_feed import DEFAULT_TIMESTAMP

@@ -25,6 +25,7 @@ def test_an_alert_before_the_threshold_or_before_any_round_is_refused(
         threshold.staking.raise_alert(reporter)
     assert fresh.value.error_name == "FeedNotStale"
     round_id, updated_at, alertable_at = fresh.value.error_args
+    assert round_id == threshold.local.feed.latest_round().round_id  # type: ignore[union-attr]
     assert alertable_at == updated_at + threshold.staking.parameters().staleness_threshold
 
 
