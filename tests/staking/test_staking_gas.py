@@ -1,9 +1,12 @@
 """The gas of staking, of an equivocation proof in each mode and of a staleness alert is pinned in
-.gas-snapshot (fixed scenarios on a fresh anvil, prague): any drift fails until regenerated."""
+.gas-snapshot (fixed scenarios on a fresh anvil, prague): any drift fails until regenerated.
+Slow tier (it starts its own anvil); CI's `ocr gas snapshot --check` checks the same entries."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from ocr_client import gas_snapshot
 from ocr_client.staking.gas import measure_snapshot_cases
@@ -14,6 +17,7 @@ SNAPSHOT = Path(__file__).resolve().parents[2] / ".gas-snapshot"
 TWO_VERIFIES: int = 2 * 124_000
 
 
+@pytest.mark.slow
 def test_staking_gas_matches_the_committed_snapshot(ocr_gas: GasRecorder) -> None:
     measured = measure_snapshot_cases()
     for name, gas in measured.items():
