@@ -3,6 +3,9 @@ verifyScore accepts exactly the published leaves, and the Python tree is OpenZep
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from eth_account.signers.local import LocalAccount
 from hypothesis import given, settings
@@ -17,6 +20,7 @@ from ocr_client.registry.scores import SCORE_LEAF_TYPES, ScoreLeaf, score_tree
 
 LEAVES = [ScoreLeaf(dev_account(i).address, 900_000 - 37_000 * i, i + 1) for i in range(5)]
 METHOD = Web3.keccak(text="test-method weights=40,40,20")
+VECTORS = Path(__file__).parent / "standard_merkle_tree_vectors.json"
 
 
 def _published(w3: Web3, publisher: LocalAccount) -> tuple[ReputationRegistryHandle, int]:
@@ -71,3 +75,18 @@ def test_every_proof_verifies_and_the_root_ignores_leaf_order(rows: list[tuple[i
 def test_an_empty_tree_is_refused() -> None:
     with pytest.raises(MerkleTreeError):
         StandardMerkleTree.of([], SCORE_LEAF_TYPES)
+
+
+def test_roots_and_proofs_equal_openzeppelins_merkle_tree_library() -> None:
+    """Vectors generated once with @openzeppelin/merkle-tree 1.0.8 (JavaScript)."""
+    vectors = json.loads(VECTORS.read_text())
+    values = [(Web3.to_checksum_address(v["value"][0]), int(v["value"][1]), int(v["value"][2]))
+              for v in vectors["leaves"]]
+    tree = StandardMerkleTree.of(values, vectors["types"])
+    assert "0x" + tree.root.hex() == vectors["root"]
+    for i, entry in enumerate(vectors["leaves"]):
+        assert ["0x" + p.hex() for p in tree.proof(i)] == entry["proof"]
+    single = vectors["single"]
+    one = StandardMerkleTree.of([(Web3.to_checksum_address(single["value"][0]), int(single["value"][1]),
+                                  int(single["value"][2]))], vectors["types"])
+    assert "0x" + one.root.hex() == single["root"]
