@@ -50,13 +50,7 @@ class ShareWitness:
         """Why these report bytes cannot be part of evidence for this round, or None."""
         if keccak(report) != report_hash:
             return "report bytes do not match the share's hash"
-        try:
-            decoded = decode_report(report)
-        except ReportError as exc:
-            return f"undecodable report: {exc}"
-        if (decoded.config_digest, decoded.epoch, decoded.round) != (self.config_digest, self.epoch, self.round):
-            return "report for another (digest, epoch, round)"
-        return None
+        return round_problem(report, self.config_digest, self.epoch, self.round)
 
     def witness(self, sender: int, report: bytes, share: bytes) -> ConflictingShares | None:
         """Note a share already verified as ``sender``'s over ``report``; the conflict if it is one."""
@@ -68,3 +62,14 @@ class ShareWitness:
             return None
         return ConflictingShares(self.config_digest, self.epoch, self.round, sender, earlier[0], earlier[1],
                                  report, share)
+
+
+def round_problem(report: bytes, config_digest: bytes, epoch: int, round_: int) -> str | None:
+    """Why ``report`` is not a packed report for (config_digest, epoch, round_), or None."""
+    try:
+        decoded = decode_report(report)
+    except ReportError as exc:
+        return f"undecodable report: {exc}"
+    if (decoded.config_digest, decoded.epoch, decoded.round) != (config_digest, epoch, round_):
+        return "report for another (digest, epoch, round)"
+    return None

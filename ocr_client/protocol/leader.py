@@ -9,6 +9,8 @@ followers to ask for a new epoch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ocr_client.net.clock import TimerHandle
 from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.evidence import ConflictingShares, ShareWitness
@@ -19,8 +21,10 @@ from ocr_client.protocol.report_rules import SignableReport, signable_report
 class ReportGenerationLeader:
     """Runs the rounds of one epoch led by this oracle."""
 
-    def __init__(self, ctx: NodeContext, epoch: int) -> None:
+    def __init__(self, ctx: NodeContext, epoch: int,
+                 publish_evidence: Callable[[ConflictingShares], None] | None = None) -> None:
         self.ctx = ctx
+        self.publish_evidence = publish_evidence
         self.epoch = epoch
         self.round = 0
         self.phase = "idle"  # observe -> grace -> report -> final
@@ -141,3 +145,5 @@ class ReportGenerationLeader:
     def _store_evidence(self, conflict: ConflictingShares) -> None:
         if self.ctx.store.record_evidence(conflict):
             self.ctx.emit("report", "equivocation-evidence", self.round, oracle=conflict.oracle)
+            if self.publish_evidence is not None:
+                self.publish_evidence(conflict)

@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pytest
 from eth_utils import keccak
+from web3 import Web3
 
 from ocr_client.protocol.evidence import ConflictingShares, ShareWitness
-from ocr_client.protocol.messages import ReportShare, decode, encode
+from ocr_client.protocol.messages import Evidence, ReportShare, decode, encode
 from ocr_client.protocol.persistence import SCHEMA_VERSION, SqliteNodeStore, StoreInputError
+from ocr_client.protocol.simulation import OracleSimulation, SimulationSettings
 from ocr_client.report.layout import Observation, encode_report
 from ocr_client.report.median import build_report
+from ocr_client.testing.local_feed import LocalFeed
+from tests.protocol.sim_support import MATRIX_TIMING
 
 DIGEST = b"\x0b\x15" + b"\x01" * 30
 
@@ -66,3 +70,23 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path) -> None:
 def test_a_share_travels_with_the_report_it_signs() -> None:
     share = ReportShare(3, 2, keccak(_report(100)), b"\x05" * 128, _report(100))
     assert decode(encode(share)) == share
+    evidence = Evidence(3, 2, 1, _report(100), b"\x05" * 128, _report(200), b"\x06" * 128)
+    assert decode(encode(evidence)) == evidence
+
+
+def test_relayed_evidence_reaches_every_honest_node_and_forged_evidence_is_refused(w3: Web3) -> None:
+    local = LocalFeed.deploy(w3, n=4, seed=41)
+    sim = OracleSimulation(local, SimulationSettings(seed=41, timing=MATRIX_TIMING, faulty={2: "equivocate"}))
+    sim.start()
+    sim.run(until_landed=2, max_time=30.0)
+    assert sim.recorder.events_by_kind["equivocation-evidence"] >= 3, "found by the leader, relayed to the others"
+    assert all({r.conflict.oracle for r in sim.stores[i].evidence()} == {2} for i in (0, 1, 3))
+    honest = sim.nodes[0]
+    assert honest is not None
+    genuine = sim.stores[1].evidence()[0].conflict
+    # Oracle 1 forges evidence against honest oracle 3 using its own signatures: refused, not kept.
+    forged = Evidence(genuine.epoch, genuine.round, 3, genuine.report_a, genuine.share_a, genuine.report_b,
+                      genuine.share_b)
+    honest.dispatch(1, forged)
+    assert sim.recorder.events_by_kind["bad-evidence"] == 1
+    assert all(r.conflict.oracle != 3 for r in sim.stores[0].evidence())

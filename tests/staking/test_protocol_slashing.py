@@ -1,6 +1,7 @@
 """End to end on a real anvil: the OCR protocol runs with f `equivocate` oracles; honest leaders
-keep the conflicting shares they receive as evidence; the proofs land; exactly the equivocators
-lose stake; an honest node restarted from its store never gives evidence against itself."""
+keep the conflicting shares they receive as evidence and relay it, so every honest node holds it;
+all of them submit, one proof per offence lands; exactly the equivocators lose stake; an honest
+node restarted from its store never gives evidence against itself."""
 
 from __future__ import annotations
 
@@ -38,15 +39,21 @@ def test_equivocators_and_only_they_are_slashed_from_evidence_the_honest_nodes_c
     records = [r for store in sim.stores for r in store.evidence()]
     assert records, "honest leaders kept the equivocator's conflicting shares"
     assert {r.conflict.oracle for r in records} == {EQUIVOCATOR}, "no evidence ever names an honest oracle"
+    honest_stores = [store for i, store in enumerate(sim.stores) if i != EQUIVOCATOR]
+    assert all(store.evidence() for store in honest_stores), "the relay gave every honest node the proof"
 
     before = setup.slashable()
-    landed: list[Submission] = []
+    results: list[Submission] = []
     for i, store in enumerate(sim.stores):
         if i != EQUIVOCATOR:
-            landed += [s for s in submit_stored(store, setup.staking, local.committee.transmitters[i])
-                       if s.outcome == "slashed"]
+            results += submit_stored(store, setup.staking, local.committee.transmitters[i])
+    landed = [s for s in results if s.outcome == "slashed"]
+    offences = {s.evidence.evidence_hash for s in results}
+    assert len(landed) == len(offences), "each offence landed exactly once"
+    assert any(s.outcome == "already-slashed" for s in results), "the other holders sent nothing"
+    assert not [s for s in results if s.outcome == "refused"]
     after = setup.slashable()
-    assert landed and before[EQUIVOCATOR] - after[EQUIVOCATOR] == len(landed) * params.equivocation_slash
+    assert before[EQUIVOCATOR] - after[EQUIVOCATOR] == len(landed) * params.equivocation_slash
     assert [after[i] for i in range(4) if i != EQUIVOCATOR] == [before[i] for i in range(4) if i != EQUIVOCATOR]
 
     # Another node submitting the same offence again lands nothing and spends no gas.
