@@ -15,9 +15,9 @@ from ocr_client.accountable.local import LocalAccountableFeed
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
+from ocr_client.local.feed import LocalFeed
 from ocr_client.staking.contract import StakingParameters
 from ocr_client.staking.local import LocalStaking
-from ocr_client.testing.local_feed import LocalFeed
 
 SEED: Final[int] = 2026
 NODES: Final[int] = 4

@@ -15,12 +15,12 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from ocr_client.accountable.keys import AccountableCommittee
+from ocr_client.local.base import LocalCommitteeFeed
+from ocr_client.local.feed import DEFAULT_TIMESTAMP
 from ocr_client.report.layout import Observation, encode_report, signing_digest
 from ocr_client.report.median import build_report
 from ocr_client.staking.contract import StakeToken, StakingContract, StakingParameters
 from ocr_client.staking.evidence import EquivocationEvidence
-from ocr_client.testing.local_base import LocalCommitteeFeed
-from ocr_client.testing.local_feed import DEFAULT_TIMESTAMP
 
 #: Tokens minted to each committee member before it stakes.
 MINTED: Final[int] = 1_000 * 10**18

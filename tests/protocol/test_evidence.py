@@ -9,13 +9,13 @@ import pytest
 from eth_utils import keccak
 from web3 import Web3
 
+from ocr_client.local.feed import LocalFeed
 from ocr_client.protocol.evidence import ConflictingShares, ShareWitness
 from ocr_client.protocol.messages import Evidence, ReportShare, decode, encode
 from ocr_client.protocol.persistence import SCHEMA_VERSION, SqliteNodeStore, StoreInputError
 from ocr_client.protocol.simulation import OracleSimulation, SimulationSettings
 from ocr_client.report.layout import Observation, encode_report
 from ocr_client.report.median import build_report
-from ocr_client.testing.local_feed import LocalFeed
 from tests.protocol.sim_support import MATRIX_TIMING
 
 DIGEST = b"\x0b\x15" + b"\x01" * 30

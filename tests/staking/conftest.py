@@ -8,8 +8,8 @@ from web3 import Web3
 
 from ocr_client.accountable.local import LocalAccountableFeed
 from ocr_client.chain.accounts import dev_account
+from ocr_client.local.feed import LocalFeed
 from ocr_client.staking.local import LocalStaking
-from ocr_client.testing.local_feed import LocalFeed
 
 
 @pytest.fixture

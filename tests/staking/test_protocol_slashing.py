@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
+from ocr_client.local.feed import LocalFeed
 from ocr_client.protocol.simulation import OracleSimulation, SimulationSettings
 from ocr_client.staking.contract import StakingParameters
 from ocr_client.staking.local import LocalStaking
 from ocr_client.staking.submitter import Submission, submit, submit_stored
-from ocr_client.testing.local_feed import LocalFeed
 from tests.protocol.sim_support import MATRIX_TIMING
 
 EQUIVOCATOR = 3

@@ -3,7 +3,7 @@
 Wire them into the main parser with :func:`add_node_parser` / :func:`add_devnet_parser` and
 dispatch to :func:`run_node` / :func:`run_devnet`. Both return an exit code and raise
 :class:`OCRError` for anticipated failures, which the caller prints as one line.
-``python -m ocr_client.node`` runs the same two commands without the main ``ocr`` parser; the
+``python -m ocr_client.cli.node`` runs the same two commands without the main ``ocr`` parser; the
 devnet starts its nodes that way so it does not depend on how the main CLI is assembled.
 """
 
@@ -20,14 +20,15 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ocr_client.cli_types import positive, positive_float
+from ocr_client.cli.types import positive, positive_float
 from ocr_client.errors import OCRError
+from ocr_client.node.config import LOG_LEVELS
 
 if TYPE_CHECKING:
-    from ocr_client.committee_contract import RoundData
+    from ocr_client.committee.contract import RoundData
+    from ocr_client.node.process import NodeProcess
 
 #: Log levels ``--log-level`` accepts (the heavy node modules load only when a command runs).
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
@@ -72,7 +73,7 @@ def _stop_on_signals() -> Iterator[Callable[[], bool]]:
             signal.signal(sig, old)
 
 
-def run_node(args: argparse.Namespace, on_open: Callable[[Any], None] | None = None) -> int:
+def run_node(args: argparse.Namespace) -> int:
     from ocr_client.node.config import load_node_config, log_level_number
     from ocr_client.node.process import run_node_process
 
@@ -81,8 +82,25 @@ def run_node(args: argparse.Namespace, on_open: Callable[[Any], None] | None = N
     level = args.log_level or config.log_level
     logging.basicConfig(stream=sys.stderr, level=log_level_number(level), format=LOG_FORMAT, force=True)
     with _stop_on_signals() as stop:
-        run_node_process(config, stop, on_open)
+        run_node_process(config, stop, _evidence_submission(args.slash_staking))
     return 0
+
+
+def _evidence_submission(staking_address: str | None) -> Callable[[NodeProcess], None] | None:
+    """``--slash-staking ADDR``: once the node is open, submit its stored evidence on its clock."""
+    if staking_address is None:
+        return None
+
+    def start(process: NodeProcess) -> None:
+        from ocr_client.staking.contract import StakingContract
+        from ocr_client.staking.watcher import EvidenceWatcher
+
+        if process.w3 is None or process.account is None or process.store is None:
+            raise OCRError("the node must be open before evidence submission starts")
+        staking = StakingContract(process.w3, staking_address)
+        EvidenceWatcher(process.store, staking, process.account, process.clock).start()
+
+    return start
 
 
 def run_devnet(args: argparse.Namespace) -> int:
@@ -126,7 +144,7 @@ def run_devnet(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- python -m ocr_client.node ------------------------------------------------------------------
+# --- python -m ocr_client.cli.node: how the devnet launches its node processes -------------------
 
 
 class _Parser(argparse.ArgumentParser):
@@ -138,7 +156,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m ocr_client.node {node,devnet} ...``: the two commands with the CLI's error handling."""
+    """``python -m ocr_client.cli.node {node,devnet} ...``: the two commands with the CLI's error handling."""
     parser = _Parser(prog="ocr", description="oracle node processes")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add_node_parser(sub)
@@ -154,3 +172,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"ocr {args.command}: interrupted\n")
         return 1
 
+
+if __name__ == "__main__":
+    sys.exit(main())

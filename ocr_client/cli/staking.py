@@ -18,8 +18,8 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from ocr_client.chain.session import load_account, open_session
-from ocr_client.cli_types import positive
-from ocr_client.committee_files import load_key_json, load_password
+from ocr_client.cli.types import positive
+from ocr_client.committee.files import load_key_json, load_password
 from ocr_client.errors import KeyFileError, OCRError
 from ocr_client.protocol.persistence import SqliteNodeStore
 from ocr_client.staking.contract import StakingContract
