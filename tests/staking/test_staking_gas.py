@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ocr_client import gas_snapshot
+from ocr_client.gas import snapshot as gas_snapshot
 from ocr_client.staking.gas import measure_snapshot_cases
 from ocr_client.testing.pytest_plugin import GasRecorder
 
