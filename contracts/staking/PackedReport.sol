@@ -1,30 +1,29 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ReportLayout} from "../feed/ReportLayout.sol";
+
 /// @title PackedReport
 /// @notice Reads a packed report (docs/report-format.md) held in memory, as evidence carries it,
-///         where ReportLayout reads the same layout from transmit calldata.
+///         where ReportLayout reads the same layout from transmit calldata. Lengths and offsets
+///         are ReportLayout's, so the two can never disagree.
 library PackedReport {
-    /// @dev Report bytes before the per-observation sections, and where the count k sits.
-    uint256 internal constant HEADER_LENGTH = 62;
-    uint256 internal constant COUNT_AT = 61;
-    /// @dev Bytes each observation adds: observer (1) + timestamp (4) + value (24).
-    uint256 internal constant BYTES_PER_OBSERVATION = 29;
-    /// @dev Right shift that turns a 32-byte word into the 5-byte (epoch, round) at its start.
-    uint256 internal constant UINT40_SHIFT = 216;
+    /// @dev Report offset of the count k (ReportLayout's offsets include the 4-byte selector).
+    uint256 internal constant COUNT_AT = ReportLayout.COUNT_AT - ReportLayout.SELECTOR_LENGTH;
 
     /// @notice Whether `report` has exactly the length its observation count implies.
     function wellFormed(bytes memory report) internal pure returns (bool) {
-        if (report.length < HEADER_LENGTH) return false;
+        if (report.length < ReportLayout.HEADER_LENGTH) return false;
         uint256 k = uint8(report[COUNT_AT]);
-        return report.length == HEADER_LENGTH + BYTES_PER_OBSERVATION * k;
+        return report.length == ReportLayout.HEADER_LENGTH + ReportLayout.BYTES_PER_OBSERVATION * k;
     }
 
     /// @notice The config digest and (epoch << 8 | round) of a well-formed report.
     function header(bytes memory report) internal pure returns (bytes32 digest, uint40 epochAndRound) {
+        uint256 shift = ReportLayout.UINT40_SHIFT;
         assembly ("memory-safe") {
             digest := mload(add(report, 0x20))
-            epochAndRound := shr(UINT40_SHIFT, mload(add(report, 0x40)))
+            epochAndRound := shr(shift, mload(add(report, 0x40)))
         }
     }
 
