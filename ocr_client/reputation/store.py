@@ -144,6 +144,8 @@ class Store:
         self._insert("observations", [_clamp_value(r, 5) for r in batch.observations])
         self._insert("signers", batch.signers)
         self._insert("receipts", batch.receipts)
+        self._insert("stakes", batch.stakes)
+        self._insert("alerts", batch.alerts)
         if batch.blocks:
             rows = sorted((n, h, t) for n, (h, t) in batch.blocks.items())
             self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?))", [[r[0] for r in rows]])
