@@ -52,7 +52,7 @@ contract ReputationRegistry is ReputationRegistryErrors {
     /// @param methodId Hash of the scoring method and weights.
     /// @param feeds Feeds scored (at least one).
     /// @param fromBlock First block scored.
-    /// @param toBlock Last block scored (already mined).
+    /// @param toBlock Last block scored (not after the current block).
     /// @param root Merkle root of the (oracle, score, rank) leaves.
     /// @param uri Where the full table can be fetched.
     /// @return id The publication's id.
@@ -66,7 +66,7 @@ contract ReputationRegistry is ReputationRegistryErrors {
     ) external returns (uint256 id) {
         if (feeds.length == 0) revert NoFeeds();
         if (fromBlock > toBlock) revert InvalidBlockRange(fromBlock, toBlock);
-        if (toBlock >= block.number) revert BlockRangeInFuture(toBlock, block.number);
+        if (toBlock > block.number) revert BlockRangeInFuture(toBlock, block.number);
         if (methodId == bytes32(0) || root == bytes32(0)) revert EmptyCommitment();
         s_publications.push(
             Publication(msg.sender, methodId, fromBlock, toBlock, root, uint64(block.timestamp), feeds, uri)

@@ -8,7 +8,7 @@ abstract contract ReputationRegistryErrors {
     error NoFeeds();
     /// @dev The block range is empty or reversed.
     error InvalidBlockRange(uint64 fromBlock, uint64 toBlock);
-    /// @dev The range ends at `toBlock`, not yet mined (current block `current`).
+    /// @dev The range ends at `toBlock`, after the current block `current`.
     error BlockRangeInFuture(uint64 toBlock, uint256 current);
     /// @dev A zero method id or Merkle root.
     error EmptyCommitment();
