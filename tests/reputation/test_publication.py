@@ -94,6 +94,7 @@ def test_an_honest_publication_verifies_and_an_altered_score_is_caught_and_refus
                                "recomputed": {"score": liar["score"], "rank": liar["rank"]}}]
 
 
+@pytest.mark.slow
 def test_the_same_chain_and_method_give_the_same_root_from_independent_stores(
         staked_feed: tuple[LocalFeed, LocalStaking], ocr_anvil: Anvil, tmp_path: Path) -> None:
     local, setup = staked_feed
