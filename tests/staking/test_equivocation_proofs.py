@@ -78,6 +78,7 @@ def test_a_proof_counts_once_even_with_a_third_report_for_the_same_round(
     assert err.error_name == "EvidenceAlreadyUsed" and err.error_args == (first.evidence_hash,)
 
 
+@pytest.mark.slow
 def test_an_unstaked_oracle_cannot_be_slashed(threshold: LocalStaking, reporter: LocalAccount) -> None:
     params = threshold.staking.parameters()
     threshold.staking.slash_equivocation(reporter, threshold.equivocation(3))  # takes all it had

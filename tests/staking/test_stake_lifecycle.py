@@ -58,6 +58,7 @@ def test_withdraw_waits_for_the_unbonding_period_and_stake_stays_slashable_meanw
     assert again.value.error_name == "NothingToWithdraw"
 
 
+@pytest.mark.slow
 def test_staking_emits_staked_with_the_new_active_total(threshold: LocalStaking) -> None:
     member = threshold.members[2]
     receipt = threshold.staking.stake(member, 5 * 10**18)
@@ -67,6 +68,7 @@ def test_staking_emits_staked_with_the_new_active_total(threshold: LocalStaking)
     assert threshold.token.balance_of(member.address) == MINTED - minimum - 5 * 10**18
 
 
+@pytest.mark.slow
 def test_partial_unstake_may_not_leave_dust_below_the_minimum(threshold: LocalStaking) -> None:
     member = threshold.members[0]
     with pytest.raises(TransactionRevertedError) as info:

@@ -31,6 +31,10 @@ def test_an_operator_unstakes_with_its_keystore_and_anyone_submits_evidence_once
     assert (out["active"], out["unbonding"], out["oracle"]) == ("0", str(minimum), 0)
     assert main(["stake", "status", *common, *signer]) == 0
     assert json.loads(capsys.readouterr().out)["unbonding"] == str(minimum)
+    assert main(["stake", "withdraw", *common, *signer]) == 1
+    assert "StillUnbonding" in capsys.readouterr().err
+    assert main(["stake", "deposit", *common, *signer, "--amount", str(minimum)]) == 0
+    assert json.loads(capsys.readouterr().out)["active"] == str(minimum)
 
     threshold.local.fund(Account.from_key(b"\x09" * 32).address)
     evidence = tmp_path / "evidence.json"
@@ -39,7 +43,7 @@ def test_an_operator_unstakes_with_its_keystore_and_anyone_submits_evidence_once
     assert json.loads(capsys.readouterr().out)["outcome"] == "slashed"
     assert main(["slash", "submit", *common, "--evidence", str(evidence)]) == 0
     assert json.loads(capsys.readouterr().out)["outcome"] == "already-slashed"
-    assert threshold.staking.slashable(member.address) == 0
+    assert threshold.staking.slashable(member.address) == minimum  # one slash of two stakes
 
     evidence.write_text('{"feed": "0x1"}')
     assert main(["slash", "submit", *common, "--evidence", str(evidence)]) == 1
