@@ -48,3 +48,33 @@ def bytes_at(data: bytes, index: int) -> bytes:
 def topic_uint(topic_hex: str) -> int:
     """An indexed integer argument from its topic."""
     return int(topic_hex, 16)
+
+
+# --- straight from the RPC's hex string (no bytes object per log on the hot path) ---------------
+
+HEX_WORD: Final[int] = 2 * WORD
+
+
+def hex_word(data_hex: str, index: int) -> str:
+    """Head word ``index`` of 0x-prefixed ABI data, as 64 hex digits."""
+    return data_hex[2 + HEX_WORD * index: 2 + HEX_WORD * (index + 1)]
+
+
+def hex_uint(data_hex: str, index: int) -> int:
+    return int(data_hex[2 + HEX_WORD * index: 2 + HEX_WORD * (index + 1)], 16)
+
+
+def hex_int(data_hex: str, index: int) -> int:
+    value = int(data_hex[2 + HEX_WORD * index: 2 + HEX_WORD * (index + 1)], 16)
+    return value - (1 << 256) if value >> 255 else value
+
+
+def hex_address(data_hex: str, index: int) -> str:
+    return "0x" + data_hex[2 + HEX_WORD * index + 24: 2 + HEX_WORD * (index + 1)]
+
+
+def hex_bytes_at(data_hex: str, index: int) -> str:
+    """The dynamic ``bytes`` field whose offset is head word ``index``, as hex digits."""
+    start = 2 + 2 * int(data_hex[2 + HEX_WORD * index: 2 + HEX_WORD * (index + 1)], 16)
+    length = int(data_hex[start: start + HEX_WORD], 16)
+    return data_hex[start + HEX_WORD: start + HEX_WORD + 2 * length]

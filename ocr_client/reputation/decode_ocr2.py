@@ -14,9 +14,9 @@ from typing import Final
 
 from eth_abi import decode as abi_decode
 
-from ocr_client.reputation.abi import WORD, address_at, bytes_at, int_at, topic, topic_uint, uint_at
+from ocr_client.reputation.abi import HEX_WORD, WORD, hex_address, hex_bytes_at, hex_int, hex_uint, hex_word, topic
 from ocr_client.reputation.configs import ConfigBook
-from ocr_client.reputation.decode_ours import _append_report
+from ocr_client.reputation.decode_ours import append_report
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
 
 OCR2_TRANSMISSION: Final[str] = topic(
@@ -46,15 +46,13 @@ def decode_config(log: RawLog, place: LogPlace, book: ConfigBook, out: Batch) ->
 
 def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Batch) -> None:
     contract = log["address"].lower()
-    data = bytes.fromhex(log["data"][2:])
-    round_id = topic_uint(log["topics"][1])
-    answer, transmitter, report_time = int_at(data, 0), address_at(data, 1), uint_at(data, 2)
-    offset = uint_at(data, 3)
-    k = int.from_bytes(data[offset: offset + WORD], "big")
-    start = offset + WORD
-    values = [int.from_bytes(data[i: i + WORD], "big", signed=True) for i in range(start, start + WORD * k, WORD)]
-    observers = list(bytes_at(data, 4))[:k]
-    digest = "0x" + data[6 * WORD: 7 * WORD].hex()
-    epoch_and_round = uint_at(data, 7)
-    _append_report(out, book, contract, None, round_id, digest, epoch_and_round >> ROUND_BITS, epoch_and_round & ROUND_MASK,
-                   answer, transmitter, report_time, observers, None, values, place)
+    data: str = log["data"]
+    round_id = int(log["topics"][1], 16)
+    offset = 2 + 2 * hex_uint(data, 3)
+    k = int(data[offset: offset + HEX_WORD], 16)
+    values = data[offset + HEX_WORD: offset + HEX_WORD * (k + 1)]
+    observers = hex_bytes_at(data, 4)[: 2 * k]
+    epoch_and_round = hex_uint(data, 7)
+    append_report(out, contract, None, round_id, "0x" + hex_word(data, 6), epoch_and_round >> ROUND_BITS,
+                  epoch_and_round & ROUND_MASK, hex_int(data, 0), hex_address(data, 1), hex_uint(data, 2), k,
+                  observers, None, 0, values, WORD, place)

@@ -14,12 +14,11 @@ module because the event shape is ours to change: a change of format is a change
 
 from __future__ import annotations
 
-import struct
 from typing import Final
 
 from eth_abi import decode as abi_decode
 
-from ocr_client.reputation.abi import address_at, bytes_at, int_at, topic, topic_uint, uint_at
+from ocr_client.reputation.abi import hex_address, hex_bytes_at, hex_int, hex_uint, hex_word, topic
 from ocr_client.reputation.configs import ConfigBook
 from ocr_client.reputation.errors import ReputationError
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
@@ -71,40 +70,25 @@ def decode_config(log: RawLog, place: LogPlace, fmt: str, book: ConfigBook, out:
     return int(previous)
 
 
-def _observations(observers: bytes, stamps: bytes, values: bytes) -> tuple[list[int], tuple[int, ...], list[int]]:
-    k = len(observers)
-    if len(stamps) != TIMESTAMP_BYTES * k or len(values) != VALUE_BYTES * k:
-        raise ReputationError("a transmission's observation fields disagree on the number of observations")
-    vals = [int.from_bytes(values[i: i + VALUE_BYTES], "big", signed=True) for i in range(0, VALUE_BYTES * k, VALUE_BYTES)]
-    return list(observers), struct.unpack(f">{k}I", stamps), vals
-
-
-def _packed_observations(base: int, packed: bytes) -> tuple[list[int], tuple[int, ...], list[int]]:
-    k, rest = divmod(len(packed), PACKED_OBSERVATION_BYTES)
-    if rest:
-        raise ReputationError(f"a NewTransmission carries {len(packed)} bytes of observations, not a multiple of "
-                              f"{PACKED_OBSERVATION_BYTES}")
-    offsets = struct.unpack(f">{k}H", packed[k: 3 * k])
-    start = 3 * k
-    values = [int.from_bytes(packed[i: i + VALUE_BYTES], "big", signed=True)
-              for i in range(start, start + VALUE_BYTES * k, VALUE_BYTES)]
-    return list(packed[:k]), tuple(base + o for o in offsets), values
-
-
 def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Batch) -> None:
     """OCRFeed or AccountableFeed NewTransmission (the latter adds the signer bitmap)."""
     contract = log["address"].lower()
-    data = bytes.fromhex(log["data"][2:])
-    round_id = topic_uint(log["topics"][1])
-    digest = "0x" + data[0:32].hex()
-    epoch_and_round, answer = uint_at(data, 1), int_at(data, 2)
-    transmitter, base = address_at(data, 3), uint_at(data, 4)
+    data: str = log["data"]
+    round_id = int(log["topics"][1], 16)
+    epoch_and_round = hex_uint(data, 1)
+    base = hex_uint(data, 4)
     accountable = log["topics"][0] == ACCOUNTABLE_TRANSMISSION
-    observers, stamps, values = _packed_observations(base, bytes_at(data, 6 if accountable else 5))
-    _append_report(out, book, contract, None, round_id, digest, epoch_and_round >> ROUND_BITS,
-                   epoch_and_round & ROUND_MASK, answer, transmitter, base, observers, stamps, values, place)
+    packed = hex_bytes_at(data, 6 if accountable else 5)
+    k, rest = divmod(len(packed), 2 * PACKED_OBSERVATION_BYTES)
+    if rest:
+        raise ReputationError(f"a NewTransmission of {contract} carries {len(packed) // 2} bytes of observations, "
+                              f"not a multiple of {PACKED_OBSERVATION_BYTES}")
+    digest = "0x" + hex_word(data, 0)
+    append_report(out, contract, None, round_id, digest, epoch_and_round >> ROUND_BITS, epoch_and_round & ROUND_MASK,
+                  hex_int(data, 2), hex_address(data, 3), base, k, packed[: 2 * k], packed[2 * k: 6 * k],
+                  OFFSET_BYTES, packed[6 * k:], VALUE_BYTES, place)
     if accountable:
-        bitmap = uint_at(data, 5)
+        bitmap = hex_uint(data, 5)
         oracles = book.oracles(contract, digest) or ()
         out.signers.extend(
             (contract, round_id, i, oracles[i] if i < len(oracles) else None, place.block_number)
@@ -112,26 +96,16 @@ def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Bat
         )
 
 
-def _append_report(out: Batch, book: ConfigBook, contract: str, feed_id: int | None, round_id: int, digest: str,
-                   epoch: int, round_: int, answer: int, transmitter: str, report_time: int | None,
-                   observers: list[int], stamps: tuple[int, ...] | None, values: list[int], place: LogPlace) -> None:
-    """One report row and its observation rows (shared with the OCR2 decoder)."""
+def append_report(out: Batch, contract: str, feed_id: int | None, round_id: int, digest: str, epoch: int, round_: int,
+                  answer: int, transmitter: str, report_time: int | None, k: int, observers_hex: str,
+                  stamps_hex: str | None, stamp_width: int, values_hex: str, value_width: int, place: LogPlace) -> None:
+    """One report row and its packed observations (shared with the OCR2 decoder). Timestamps are
+    ``report_time`` + a ``stamp_width``-byte offset each (absolute when report_time is 0)."""
     feed = feed_key(contract, feed_id)
     out.reports.append((feed, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, report_time,
-                        len(values), place.block_number, place.tx_hash, place.log_index))
-    oracles = book.oracles(contract, digest) or ()
-    width = len(oracles)
-    block = place.block_number
-    if stamps is None:
-        out.observations.extend(
-            (feed, round_id, pos, who, oracles[who] if who < width else None, value, None, block)
-            for pos, (who, value) in enumerate(zip(observers, values, strict=True))
-        )
-    else:
-        out.observations.extend(
-            (feed, round_id, pos, who, oracles[who] if who < width else None, value, ts, block)
-            for pos, (who, ts, value) in enumerate(zip(observers, stamps, values, strict=True))
-        )
+                        k, place.block_number, place.tx_hash, place.log_index))
+    out.packed.append((feed, contract, round_id, digest, answer, k, observers_hex, stamps_hex, stamp_width,
+                       report_time or 0, values_hex, value_width, place.block_number))
     out.see_block(place)
     out.tx_hashes.append(place.tx_hash)
 
@@ -141,27 +115,26 @@ class MultiFeedDecoder:
     held here until the shared rows (observers, timestamps) arrive."""
 
     def __init__(self) -> None:
-        self._pending: dict[tuple[str, int], list[tuple[int, int, bytes]]] = {}
+        self._pending: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
 
     def feed_part(self, log: RawLog) -> None:
-        data = bytes.fromhex(log["data"][2:])
-        feed_id, round_id = topic_uint(log["topics"][1]), topic_uint(log["topics"][2])
-        self._pending.setdefault((log["transactionHash"], round_id), []).append((feed_id, int_at(data, 0), bytes_at(data, 1)))
+        data: str = log["data"]
+        feed_id, round_id = int(log["topics"][1], 16), int(log["topics"][2], 16)
+        self._pending.setdefault((log["transactionHash"], round_id), []).append(
+            (feed_id, hex_int(data, 0), hex_bytes_at(data, 1)))
 
     def report(self, log: RawLog, place: LogPlace, book: ConfigBook, out: Batch) -> None:
         contract = log["address"].lower()
-        data = bytes.fromhex(log["data"][2:])
-        round_id = topic_uint(log["topics"][1])
-        digest = "0x" + data[0:32].hex()
-        epoch, round_ = uint_at(data, 1), uint_at(data, 2)
-        rows_observer, rows_ts = bytes_at(data, 3), bytes_at(data, 4)
-        transmitter = address_at(data, 5)
-        m = len(rows_observer)
-        stamps = struct.unpack(f">{m}I", rows_ts)
+        data: str = log["data"]
+        round_id = int(log["topics"][1], 16)
+        digest = "0x" + hex_word(data, 0)
+        epoch, round_ = hex_uint(data, 1), hex_uint(data, 2)
+        rows_observer, rows_ts = hex_bytes_at(data, 3), hex_bytes_at(data, 4)
+        transmitter = hex_address(data, 5)
+        m = len(rows_observer) // 2
         for feed_id, answer, section in self._pending.pop((place.tx_hash, round_id), []):
-            positions, values = section[:m], section[m:]
-            observers = [rows_observer[row] for row in positions]
-            ts = tuple(stamps[row] for row in positions)
-            _, _, vals = _observations(bytes(observers), bytes(4 * m), values)
-            _append_report(out, book, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, None,
-                           observers, ts, vals, place)
+            positions = [int(section[2 * j: 2 * j + 2], 16) for j in range(m)]
+            observers = "".join(rows_observer[2 * row: 2 * row + 2] for row in positions)
+            stamps = "".join(rows_ts[8 * row: 8 * row + 8] for row in positions)
+            append_report(out, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, None, m,
+                          observers, stamps, TIMESTAMP_BYTES, section[2 * m:], VALUE_BYTES, place)

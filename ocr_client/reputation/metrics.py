@@ -1,10 +1,10 @@
 """Every metric: a name, a definition, a direction, a unit, and one SQL aggregate over a scope.
 
-A scope is a set of reports (feeds x window, or the recent slice) materialised into four temporary
+A scope is a set of reports (feeds x window, or the recent slice) materialised into temporary
 tables that the metrics read (docs/reputation.md lists their columns):
 
-- ``s_slots``: one row per (report, oracle expected in the report's config): ``included``, ``signed``;
-- ``s_obs``: one row per observation with its derived accuracy and latency columns;
+- ``s_slots``: per (entity, config digest): reports it was expected in, included in, signed;
+- ``s_obs``: one row per observation with its derived accuracy and latency columns (derive.py);
 - ``s_sent``: one row per report, by its transmitter;
 - ``s_tx``: receipts of transmissions and failed attempts, by sender.
 
@@ -28,12 +28,6 @@ Direction = Literal["higher", "lower"]
 #: Requirements a metric may have beyond observations: the format's capability or an index option.
 Needs = Literal["signers", "observation_timestamps", "receipts", "scan_reverts", "stakes", ""]
 
-#: A robust standard deviation is 1.4826 MADs (normal data); kept as an integer ratio.
-MAD_TO_SD_NUM: Final[int] = 14826
-MAD_TO_SD_DEN: Final[int] = 10000
-#: A report's robust scale never drops below 1 bp of its answer (a MAD of 0 would call any difference an outlier).
-SCALE_FLOOR_DIVISOR: Final[int] = 10000
-ROBUST_BAND: Final[int] = 2
 #: Stalled: the value repeats its previous T values while the median moved.
 STALL_T: Final[int] = 3
 GWEI: Final[int] = 10**9
@@ -50,17 +44,18 @@ class Metric:
     needs: Needs = ""
 
 
-def _share(flag: str, where: str = "") -> str:
-    cond = f"{flag} IS NOT NULL" + (f" AND {where}" if where else "")
-    return f"sum(CASE WHEN {cond} THEN w * {flag} END)::DOUBLE / nullif(sum(CASE WHEN {cond} THEN w END), 0)"
+def _share(flag: str) -> str:
+    known = f"CASE WHEN {flag} IS NOT NULL THEN w"
+    return f"sum({known} * {flag} END)::DOUBLE / nullif(sum({known} END), 0)"
 
 
 METRICS: Final[tuple[Metric, ...]] = (
-    Metric("inclusion_rate", "s_slots", _share("included"), "higher", "share",
+    Metric("inclusion_rate", "s_slots", "sum(included_w)::DOUBLE / nullif(sum(expected_w), 0)", "higher", "share",
            "reports carrying its observation / reports made under configs that list it (decay-weighted)"),
-    Metric("inclusion_count", "s_slots", "sum(included)", "higher", "reports",
+    Metric("inclusion_count", "s_slots", "sum(included_n)", "higher", "reports",
            "reports carrying its observation"),
-    Metric("signing_rate", "s_slots", _share("signed"), "higher", "share",
+    Metric("signing_rate", "s_slots", "sum(signed_w)::DOUBLE / nullif(sum(expected_w) FILTER (WHERE signable), 0)",
+           "higher", "share",
            "reports whose signer bitmap names it / reports made under its configs (accountable feeds only)", "signers"),
     Metric("reports_transmitted", "s_sent", "count(*)", "higher", "reports",
            "accepted reports it sent as transmitter"),
@@ -150,47 +145,35 @@ def build_scope(store: Store, scope: Scope) -> int:
     weight = decay_sql(f"{anchor} - block_time", scope.half_life)
     con.execute(f"CREATE OR REPLACE TEMP TABLE s_reports AS SELECT *, {weight} AS w FROM s_base")
     signer_formats = formats_with(SIGNERS)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_slots AS
-        SELECT r.feed, r.round_id, r.block_time, r.w, coalesce(op.operator, co.transmitter) AS entity,
-               co.transmitter AS address, (o.oracle_index IS NOT NULL)::INTEGER AS included,
-               CASE WHEN {_in_list('r.format', signer_formats) if signer_formats else 'FALSE'}
-                    THEN (s.oracle_index IS NOT NULL)::INTEGER END AS signed
-        FROM s_reports r
-        JOIN config_oracles co ON co.contract = r.contract AND co.config_digest = r.config_digest
-        LEFT JOIN observations o ON o.feed = r.feed AND o.round_id = r.round_id AND o.oracle_index = co.oracle_index
-        LEFT JOIN signers s ON s.feed = r.feed AND s.round_id = r.round_id AND s.oracle_index = co.oracle_index
-        LEFT JOIN s_ops op ON op.address = co.transmitter""")
+    signable = _in_list("r.format", signer_formats) if signer_formats else "FALSE"
     lags = " AND ".join(f"o.value = lag(o.value, {i}) OVER hist" for i in range(1, STALL_T + 1))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_obs AS
-        WITH base AS (
-            SELECT o.feed, o.round_id, o.position, o.oracle_index, coalesce(op.operator, o.oracle) AS entity,
-                   o.oracle AS address, o.value, o.observed_at, r.answer, r.block_time, r.w,
-                   abs(o.value - r.answer) AS abs_dev,
-                   count(*) OVER (PARTITION BY o.feed, o.round_id) AS k
-            FROM observations o JOIN s_reports r ON r.feed = o.feed AND r.round_id = o.round_id
-            LEFT JOIN s_ops op ON op.address = o.oracle
-            WHERE o.oracle IS NOT NULL AND o.value IS NOT NULL),
-        scaled AS (
-            SELECT *, greatest(quantile_disc(abs_dev, 0.5) OVER (PARTITION BY feed, round_id),
-                               abs(answer) // {SCALE_FLOOR_DIVISOR}, 1) AS scale FROM base)
-        SELECT o.*,
-            CASE WHEN answer <> 0 THEN abs_dev::DOUBLE * 10000 / abs(answer)::DOUBLE END AS dev_bps,
-            CASE WHEN answer <> 0 THEN (value - answer)::DOUBLE * 10000 / abs(answer)::DOUBLE END AS signed_dev_bps,
-            abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z,
-            (abs_dev * {MAD_TO_SD_DEN} <= {ROBUST_BAND} * {MAD_TO_SD_NUM} * scale)::INTEGER AS within_2dev,
-            CASE WHEN k > 1 THEN (2 * (k - rank() OVER (PARTITION BY feed, round_id ORDER BY abs_dev))
-                                  - (count(*) OVER (PARTITION BY feed, round_id, abs_dev) - 1)) * 1000000 // (2 * (k - 1))
-                 ELSE 1000000 END AS rank_ppm,
-            block_time - observed_at AS latency_s,
-            CASE WHEN observed_at IS NULL THEN NULL WHEN k > 1
-                 THEN (2 * (rank() OVER (PARTITION BY feed, round_id ORDER BY observed_at) - 1)
-                       + count(*) OVER (PARTITION BY feed, round_id, observed_at) - 1) * 1000000 // (2 * (k - 1))
-                 ELSE 1000000 END AS ts_pct_ppm,
-            CASE WHEN lag(value, {STALL_T}) OVER hist IS NULL THEN NULL
-                 WHEN {lags.replace('o.value', 'value')} AND answer <> lag(answer, {STALL_T}) OVER hist THEN 1
+        SELECT o.*, coalesce(op.operator, o.oracle) AS entity, o.oracle AS address, r.block_time, r.w, r.answer,
+            CASE WHEN lag(o.value, {STALL_T}) OVER hist IS NULL THEN NULL
+                 WHEN {lags} AND r.answer <> lag(r.answer, {STALL_T}) OVER hist THEN 1
                  ELSE 0 END AS stalled
-        FROM scaled o
-        WINDOW hist AS (PARTITION BY feed, address ORDER BY round_id)""")
+        FROM observations o JOIN s_reports r ON r.feed = o.feed AND r.round_id = o.round_id
+        LEFT JOIN s_ops op ON op.address = o.oracle
+        WHERE o.oracle IS NOT NULL AND o.value IS NOT NULL
+        WINDOW hist AS (PARTITION BY o.feed, o.oracle ORDER BY o.round_id)""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_slots AS
+        WITH per_config AS (
+            SELECT contract, config_digest, any_value({signable}) AS signable, count(*) AS reports, sum(w) AS w
+            FROM s_reports r GROUP BY contract, config_digest),
+        included AS (
+            SELECT r.contract, r.config_digest, o.oracle, count(*) AS n, sum(r.w) AS w
+            FROM s_obs o JOIN s_reports r ON r.feed = o.feed AND r.round_id = o.round_id GROUP BY ALL),
+        signed AS (
+            SELECT r.contract, r.config_digest, s.oracle, sum(r.w) AS w
+            FROM signers s JOIN s_reports r ON r.feed = s.feed AND r.round_id = s.round_id GROUP BY ALL)
+        SELECT coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, c.config_digest, c.signable,
+               c.reports AS expected_n, c.w AS expected_w, coalesce(i.n, 0) AS included_n, coalesce(i.w, 0) AS included_w,
+               CASE WHEN c.signable THEN coalesce(s.w, 0) END AS signed_w
+        FROM per_config c
+        JOIN config_oracles co ON co.contract = c.contract AND co.config_digest = c.config_digest
+        LEFT JOIN included i ON i.contract = c.contract AND i.config_digest = c.config_digest AND i.oracle = co.transmitter
+        LEFT JOIN signed s ON s.contract = c.contract AND s.config_digest = c.config_digest AND s.oracle = co.transmitter
+        LEFT JOIN s_ops op ON op.address = co.transmitter""")
     con.execute("""CREATE OR REPLACE TEMP TABLE s_sent AS
         SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed
         FROM s_reports r LEFT JOIN s_ops op ON op.address = r.transmitter""")
@@ -256,7 +239,7 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> tuple[list[str
     # counts that are truly zero for an oracle with no rows in a source (but the metric is available)
     for group in by_source.values():
         for m in group:
-            if m.sql.startswith("count(") or m.sql.startswith("sum(included") or m.sql.startswith("coalesce("):
+            if m.sql.startswith(("count(", "sum(included_n", "coalesce(")):
                 for e in entities:
                     if values[e][m.name] is None:
                         values[e][m.name] = 0

@@ -39,7 +39,8 @@ class Batch:
     configs: list[Row] = field(default_factory=list)
     config_oracles: list[Row] = field(default_factory=list)
     reports: list[Row] = field(default_factory=list)
-    observations: list[Row] = field(default_factory=list)
+    #: one row per report with its observations still packed (hex): the store explodes them in SQL
+    packed: list[Row] = field(default_factory=list)
     signers: list[Row] = field(default_factory=list)
     receipts: list[Row] = field(default_factory=list)
     stakes: list[Row] = field(default_factory=list)

@@ -10,7 +10,8 @@ from html import escape
 from pathlib import Path
 from typing import Final
 
-from ocr_client.reputation.metrics import METRICS, ROBUST_BAND, Scope, build_scope
+from ocr_client.reputation.derive import ROBUST_BAND
+from ocr_client.reputation.metrics import METRICS, Scope, build_scope
 from ocr_client.reputation.ranking import ScoreResult
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.svg import histogram, scatter, strip
@@ -58,9 +59,12 @@ def _charts(store: Store, result: ScoreResult) -> str:
     for o in result.oracles:
         address = o.oracle.lower()
         obs = store.query("SELECT signed_dev_bps, latency_s, robust_z FROM s_obs WHERE address = ? "
-                          "ORDER BY block_time, feed, round_id DESC LIMIT ?", [address, CHART_REPORTS])
-        slots = store.query("SELECT included FROM s_slots WHERE address = ? ORDER BY block_time, feed, round_id "
-                            "LIMIT ?", [address, CHART_REPORTS])
+                          "ORDER BY block_time DESC, feed, round_id DESC LIMIT ?", [address, CHART_REPORTS])[::-1]
+        slots = store.query(
+            "SELECT o.round_id IS NOT NULL FROM s_reports r JOIN config_oracles co ON co.contract = r.contract "
+            "AND co.config_digest = r.config_digest AND co.transmitter = ? LEFT JOIN s_obs o ON o.feed = r.feed "
+            "AND o.round_id = r.round_id AND o.address = ? ORDER BY r.block_time DESC, r.feed, r.round_id DESC LIMIT ?",
+            [address, address, CHART_REPORTS])[::-1]
         devs = [None if r[0] is None else float(r[0]) for r in obs]
         latencies = [float(r[1]) for r in obs if r[1] is not None]
         band = _band(obs)

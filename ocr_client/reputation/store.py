@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import duckdb
 
+from ocr_client.reputation.derive import EXPLODE_SQL
 from ocr_client.reputation.errors import StoreError
 from ocr_client.reputation.records import Batch, Row
 from ocr_client.reputation.schema import APP, BLOCK_TABLES, DDL, SCHEMA_VERSION, TABLE_COLUMNS
@@ -64,6 +65,8 @@ class Store:
         self.con = con
         self.path = path
         self.meta = meta
+        columns = ", ".join(f"{c} {t}" for c, t in TABLE_COLUMNS["packed"])
+        con.execute(f"CREATE TEMP TABLE packed_template ({columns})")
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -140,16 +143,20 @@ class Store:
         digests = {(r[0], r[1]) for r in new_configs}
         self._insert("configs", new_configs)
         self._insert("config_oracles", [r for r in batch.config_oracles if (r[0], r[1]) in digests])
-        self._insert("reports", batch.reports)
-        self._insert("observations", [_clamp_value(r, 5) for r in batch.observations])
+        if batch.blocks:
+            rows = sorted((n, h, t) for n, (h, t) in batch.blocks.items())
+            self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?))", [[r[0] for r in rows]])
+            self._insert("blocks", rows)
+        self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
+        if batch.packed:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM packed_template")
+            self._insert("staged", [_clamp_value(r, 4) for r in batch.packed], columns="packed")
+            self.con.execute(EXPLODE_SQL)
+            self.con.execute("DROP TABLE staged")
         self._insert("signers", batch.signers)
         self._insert("receipts", batch.receipts)
         self._insert("stakes", batch.stakes)
         self._insert("alerts", batch.alerts)
-        if batch.blocks:
-            rows = sorted((n, h, t) for n, (h, t) in batch.blocks.items())
-            self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?))", [[r[0] for r in rows]])
-            self._insert_small("blocks", rows)
 
     def _has_config(self, contract: str, digest: str) -> bool:
         return self.con.execute("SELECT 1 FROM configs WHERE contract = ? AND config_digest = ?",
@@ -197,18 +204,18 @@ class Store:
 
     # --- bulk insert -----------------------------------------------------------------------
 
-    def _insert(self, table: str, rows: Sequence[Row]) -> None:
+    def _insert(self, table: str, rows: Sequence[Row], columns: str | None = None) -> None:
         if not rows:
             return
         if len(rows) < SMALL_INSERT:
             self._insert_small(table, rows)
             return
-        columns = TABLE_COLUMNS[table]
+        spec_of = TABLE_COLUMNS[columns or table]
         fd, name = tempfile.mkstemp(prefix=f"ocr-rep-{table}-", suffix=".csv")
         try:
             with os.fdopen(fd, "w", newline="") as out:
                 csv.writer(out).writerows(rows)
-            spec = ", ".join(f"'{c}': '{t}'" for c, t in columns)
+            spec = ", ".join(f"'{c}': '{t}'" for c, t in spec_of)
             self.con.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, columns = {{{spec}}}, "
                              "nullstr = '', quote = '\"', auto_detect = false)", [name])
         finally:
