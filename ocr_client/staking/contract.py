@@ -118,6 +118,9 @@ class StakeToken(_Handle):
     def balance_of(self, account: str) -> int:
         return int(self._view("balanceOf", Web3.to_checksum_address(account)))
 
+    def allowance(self, owner: str, spender: str) -> int:
+        return int(self._view("allowance", Web3.to_checksum_address(owner), Web3.to_checksum_address(spender)))
+
 
 class StakingContract(_Handle):
     """One OracleStaking contract, bound to one feed."""
@@ -169,8 +172,7 @@ class StakingContract(_Handle):
     def stake(self, account: LocalAccount, amount: int) -> TxReceipt:
         """Approve (if needed) and stake ``amount``."""
         token = self.token()
-        allowance = int(token._view("allowance", account.address, self.address))
-        if allowance < amount:
+        if token.allowance(account.address, self.address) < amount:
             token.approve(account, self.address, amount)
         return self._send(account, "stake", amount)
 
@@ -182,7 +184,7 @@ class StakingContract(_Handle):
 
     # --- slashing ---
 
-    def committee_proof(self, evidence: EquivocationEvidence) -> bytes:
+    def committee_proof(self) -> bytes:
         """Threshold mode: abi.encode(configCount, Config) of the feed's current configuration,
         read from its latest ConfigSet event. Accountable mode: empty."""
         if self.mode() == "accountable":
@@ -190,7 +192,7 @@ class StakingContract(_Handle):
         return current_config_proof(self.w3, self.feed())
 
     def slash_call(self, evidence: EquivocationEvidence) -> tuple[Any, bytes]:
-        return evidence.as_tuple(), self.committee_proof(evidence)
+        return evidence.as_tuple(), self.committee_proof()
 
     def check_slash(self, sender: str, evidence: EquivocationEvidence) -> None:
         """eth_call the proof: raises the contract's error (e.g. EvidenceAlreadyUsed) without sending."""

@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
 from eth_account.signers.local import LocalAccount
 from web3.logs import DISCARD
 
 from ocr_client.errors import TransactionRevertedError
+from ocr_client.report.config import CONFIG_TUPLE_TYPE
 from ocr_client.staking.contract import REASON_EQUIVOCATION
 from ocr_client.staking.evidence import EquivocationEvidence
 from ocr_client.staking.local import LocalStaking
@@ -90,14 +93,19 @@ def test_an_unstaked_oracle_cannot_be_slashed(threshold: LocalStaking, reporter:
 
 def test_a_forged_committee_cannot_prove_a_share(threshold: LocalStaking, reporter: LocalAccount) -> None:
     """Threshold mode takes the oracle's public share from a configuration that must hash to the
-    feed's digest; a committee with the attacker's own key as share 1 hashes to something else."""
+    feed's digest. An attacker who puts a key it controls (here oracle 2's share) in oracle 1's place,
+    and signs both reports with it, has a proof whose signatures verify, but against a committee
+    that hashes to another digest: refused before any pairing."""
     good = threshold.equivocation(1)
-    proof = threshold.staking.committee_proof(good)
-    tampered = proof[:-1] + bytes([proof[-1] ^ 1])
-    data = threshold.staking.contract.encode_abi("slashEquivocation", args=[good.as_tuple(), tampered])
+    count, config = abi_decode(["uint64", CONFIG_TUPLE_TYPE], threshold.staking.committee_proof())
+    shares = list(config[3])
+    shares[1] = shares[2]
+    forged = abi_encode(["uint64", CONFIG_TUPLE_TYPE], [count, (*config[:3], shares, *config[4:])])
+    framed = replace(good, signature_a=threshold.partial(2, good.report_a), signature_b=threshold.partial(2, good.report_b))
     with pytest.raises(TransactionRevertedError) as info:
-        threshold.staking._check(reporter.address, "slashEquivocation", good.as_tuple(), tampered)
-    assert info.value.error_name == "CommitteeProofMismatch" and data
+        threshold.staking._check(reporter.address, "slashEquivocation", framed.as_tuple(), forged)
+    assert info.value.error_name == "CommitteeProofMismatch"
+    assert info.value.error_args[0] == threshold.local.handle.config_digest()
 
 
 def test_each_unfounded_accountable_proof_is_refused(accountable: LocalStaking, reporter: LocalAccount) -> None:
