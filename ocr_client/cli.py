@@ -20,6 +20,7 @@ from ocr_client.dkg.cli import add_dkg_parser, run_keys_dkg
 from ocr_client.errors import OCRError
 from ocr_client.node.cli import add_devnet_parser, add_node_parser, run_devnet, run_node
 from ocr_client.protocol.strategy_names import STRATEGIES
+from ocr_client.proxy.cli import add_proxy_parser, run_proxy
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_dkg_parser(keys_sub)
     add_node_parser(sub)
     add_devnet_parser(sub)
+    add_proxy_parser(sub)
 
     deploy = sub.add_parser("deploy", help="deploy an OCRFeed")
     deploy.add_argument("--decimals", type=int, default=8)
@@ -416,7 +418,7 @@ def _gas_snapshot(args: argparse.Namespace) -> None:
 COMMANDS = {
     "demo": _cmd_demo, "chain": _cmd_chain, "committee": _cmd_committee, "deploy": _cmd_deploy,
     "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read, "gas": _cmd_gas, "keys": _cmd_keys,
-    "node": run_node, "devnet": run_devnet,
+    "node": run_node, "devnet": run_devnet, "proxy": run_proxy,
 }
 
 
