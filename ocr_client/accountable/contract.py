@@ -10,7 +10,7 @@ from web3.types import TxReceipt
 from ocr_client.accountable.config import AccountableConfig, validate_accountable_config
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee_contract import SingleFeedContract
+from ocr_client.committee.contract import SingleFeedContract
 from ocr_client.report.events import Transmission, decode_transmission
 
 ACCOUNTABLE_FEED_CONTRACT = "AccountableFeed"

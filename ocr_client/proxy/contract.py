@@ -16,7 +16,7 @@ from web3.types import TxReceipt
 from ocr_client.chain.compiler import artifact
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import call, send_transaction
-from ocr_client.committee_contract import RoundData, checked_read
+from ocr_client.committee.contract import RoundData, checked_read
 from ocr_client.errors import ChainError, ConfigError, TransactionRevertedError
 
 PROXY_CONTRACT: Final[str] = "AggregatorProxy"

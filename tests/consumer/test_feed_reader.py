@@ -9,7 +9,7 @@ from web3 import Web3
 
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import call
-from ocr_client.committee_contract import RoundData
+from ocr_client.committee.contract import RoundData
 from ocr_client.errors import (
     IncompleteRoundError,
     NoAnswerError,

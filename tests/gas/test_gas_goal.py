@@ -8,8 +8,8 @@ from pathlib import Path
 
 from web3 import Web3
 
-from ocr_client import gas_snapshot
-from ocr_client.gas_scenarios import SEED, TIMESTAMP, fixed_values
+from ocr_client.gas import snapshot as gas_snapshot
+from ocr_client.local.scenario import SEED, TIMESTAMP, fixed_values
 from ocr_client.testing import LocalFeed
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / ".gas-snapshot"

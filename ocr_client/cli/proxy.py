@@ -13,8 +13,8 @@ import json
 from typing import Any
 
 from ocr_client.chain.session import Session, load_account, open_session
-from ocr_client.cli_types import non_negative
-from ocr_client.committee_contract import RoundData
+from ocr_client.cli.types import non_negative
+from ocr_client.committee.contract import RoundData
 from ocr_client.proxy.contract import ProxyHandle, split_round_id
 
 
