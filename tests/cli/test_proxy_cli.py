@@ -22,6 +22,7 @@ def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow  # the same phase change runs in-process in tests/proxy; this is the CLI around it
 def test_a_feed_is_replaced_behind_a_proxy_from_the_command_line(anvil: Anvil, w3: Web3, key_file: Path) -> None:
     chain = ("--rpc-url", anvil.rpc_url)
     writes = (*chain, "--private-key-file", str(key_file), "--json")
