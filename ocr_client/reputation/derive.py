@@ -4,7 +4,8 @@ What depends only on the report is computed here, in integers and correctly roun
 every machine gets the same bits): the deviation from the report's median (its answer), the robust
 z against the report's own MAD (a liar cannot widen the band that judges it), the 2DEV flag, the
 rank of the deviation and of the timestamp among the report's observations. What depends on a
-window (decay, stalled, latency's block) is computed when scoring. A value that does not fit
+window (decay, stalled, latency's block) is computed when scoring, and so are the ratios (deviation
+in bps, robust z: metrics.py), which SQL derives from the integers stored here. A value that does not fit
 HUGEINT (int128) is stored as NULL with NULL figures and left out of every metric.
 """
 
@@ -37,7 +38,6 @@ def observation_rows(feed: str, round_id: int, answer: int, observers: Sequence[
     mad = ordered[(k - 1) // 2]  # the lower median of the absolute deviations
     scale = max(mad, abs(answer) // SCALE_FLOOR_DIVISOR, 1)
     band = ROBUST_BAND * MAD_TO_SD_NUM * scale
-    z_den = scale * MAD_TO_SD_NUM
     span = 2 * (k - 1)
     times = sorted(stamps) if stamps is not None else None
     width = len(oracles)
@@ -55,9 +55,8 @@ def observation_rows(feed: str, round_id: int, answer: int, observers: Sequence[
             ts, ts_pct = None, None
         if not HUGEINT_MIN <= value <= HUGEINT_MAX:
             rows.append((feed, round_id, pos, who, oracles[who] if who < width else None, None, ts, block,
-                         None, None, None, None, None, None, None))
+                         None, None, None, None, None))
             continue
         rows.append((feed, round_id, pos, who, oracles[who] if who < width else None, value, ts, block,
-                     dev, dev * BPS / abs(answer) if answer else None, (value - answer) * BPS / abs(answer) if answer else None,
-                     dev * MAD_TO_SD_DEN / z_den, int(dev * MAD_TO_SD_DEN <= band), rank_ppm, ts_pct))
+                     dev, scale, int(dev * MAD_TO_SD_DEN <= band), rank_ppm, ts_pct))
     return rows
