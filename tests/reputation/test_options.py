@@ -59,6 +59,7 @@ def test_operators_group_addresses_and_tags_rank_categories(ocr_web3: Web3, ocr_
     assert {f["feed"]: len(f["ranking"]) for f in data["feeds"]} == {a.address.lower(): 3, b.address.lower(): 4}
 
 
+@pytest.mark.slow
 def test_export_writes_every_table_as_parquet(ocr_web3: Web3, ocr_anvil: object, db: Path, tmp_path: Path) -> None:
     local = LocalFeed.deploy(ocr_web3, n=4, seed=63)
     history(local, ocr_web3)
