@@ -21,7 +21,7 @@ from eth_abi import decode as abi_decode
 
 from ocr_client.reputation.abi import hex_address, hex_bytes_at, hex_int, hex_uint, hex_word, topic
 from ocr_client.reputation.configs import ConfigBook
-from ocr_client.reputation.derive import observation_rows
+from ocr_client.reputation.derive import observation_lines
 from ocr_client.reputation.errors import ReputationError
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
 
@@ -114,7 +114,7 @@ def append_report(out: Batch, book: ConfigBook, contract: str, feed_id: int | No
     if stamp_width:
         raw = struct.unpack(f">{k}{_STRUCT[stamp_width]}", packed[k: at])
         stamps = raw if report_time is None else tuple(report_time + s for s in raw)
-    out.observations.extend(observation_rows(feed, round_id, answer, packed[:k], stamps, values,
+    out.observations.extend(observation_lines(feed, round_id, answer, packed[:k], stamps, values,
                                              book.oracles(contract, digest) or (), place.block_number))
     out.see_block(place)
     out.tx_hashes.append(place.tx_hash)
