@@ -12,7 +12,7 @@ from __future__ import annotations
 from ocr_client.net.clock import TimerHandle
 from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.messages import FinalReport, ObserveRequest, ReportRequest, ReportShare, SignedObservation
-from ocr_client.protocol.report_rules import timestamp_off_clock, SignableReport, signable_report
+from ocr_client.protocol.report_rules import SignableReport, signable_report, timestamp_off_clock
 
 
 class ReportGenerationLeader:
