@@ -92,6 +92,9 @@ def add_reputation_parser(subparsers: Any) -> None:
     index.add_argument("--scan-reverts", action="store_true",
                        help="also scan every block's transactions for reverted transmit attempts: one full block per "
                             "block, expensive on a public RPC")
+    index.add_argument("--funders", action="store_true",
+                       help="also find who first funded each transmitter (binary search on past balances: about "
+                            "log2(head) eth_getBalance calls per address; needs historical state)")
     index.add_argument("--chunk", type=_positive, help="initial eth_getLogs block range (adapts to the RPC)")
     index.add_argument("--json", action="store_true", help="print one JSON document")
 
@@ -153,6 +156,13 @@ def _index(args: argparse.Namespace) -> None:
         except KeyboardInterrupt:
             result = indexer.progress
         progress.done()
+        if args.funders:
+            from ocr_client.reputation.funding import funders
+
+            addresses = [str(r[0]) for r in store.query("SELECT DISTINCT transmitter FROM config_oracles")]
+            rows = funders(reader, addresses, result.head)
+            with store.transaction():
+                store.set_funders(rows)
         feeds = [{"feed": t.contract, "format": t.fmt.name, "next_block": s.next_block if s else None,
                   "reports": int(store.query("SELECT count(*) FROM reports WHERE contract = ?", [t.contract])[0][0])}
                  for t in targets for s in [store.contract_state(t.contract)]]

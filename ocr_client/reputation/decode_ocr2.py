@@ -53,6 +53,6 @@ def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Bat
     values = data[offset + HEX_WORD: offset + HEX_WORD * (k + 1)]
     observers = hex_bytes_at(data, 4)[: 2 * k]
     epoch_and_round = hex_uint(data, 7)
-    append_report(out, contract, None, round_id, "0x" + hex_word(data, 6), epoch_and_round >> ROUND_BITS,
+    append_report(out, book, contract, None, round_id, "0x" + hex_word(data, 6), epoch_and_round >> ROUND_BITS,
                   epoch_and_round & ROUND_MASK, hex_int(data, 0), hex_address(data, 1), hex_uint(data, 2), k,
-                  observers, None, 0, values, WORD, place)
+                  bytes.fromhex(observers + values), 0, WORD, place)

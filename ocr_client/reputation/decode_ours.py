@@ -14,12 +14,14 @@ module because the event shape is ours to change: a change of format is a change
 
 from __future__ import annotations
 
+import struct
 from typing import Final
 
 from eth_abi import decode as abi_decode
 
 from ocr_client.reputation.abi import hex_address, hex_bytes_at, hex_int, hex_uint, hex_word, topic
 from ocr_client.reputation.configs import ConfigBook
+from ocr_client.reputation.derive import observation_lines
 from ocr_client.reputation.errors import ReputationError
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
 
@@ -84,9 +86,9 @@ def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Bat
         raise ReputationError(f"a NewTransmission of {contract} carries {len(packed) // 2} bytes of observations, "
                               f"not a multiple of {PACKED_OBSERVATION_BYTES}")
     digest = "0x" + hex_word(data, 0)
-    append_report(out, contract, None, round_id, digest, epoch_and_round >> ROUND_BITS, epoch_and_round & ROUND_MASK,
-                  hex_int(data, 2), hex_address(data, 3), base, k, packed[: 2 * k], packed[2 * k: 6 * k],
-                  OFFSET_BYTES, packed[6 * k:], VALUE_BYTES, place)
+    append_report(out, book, contract, None, round_id, digest, epoch_and_round >> ROUND_BITS,
+                  epoch_and_round & ROUND_MASK, hex_int(data, 2), hex_address(data, 3), base, k, bytes.fromhex(packed),
+                  OFFSET_BYTES, VALUE_BYTES, place)
     if accountable:
         bitmap = hex_uint(data, 5)
         oracles = book.oracles(contract, digest) or ()
@@ -96,18 +98,29 @@ def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Bat
         )
 
 
-def append_report(out: Batch, contract: str, feed_id: int | None, round_id: int, digest: str, epoch: int, round_: int,
-                  answer: int, transmitter: str, report_time: int | None, k: int, observers_hex: str,
-                  stamps_hex: str | None, stamp_width: int, values_hex: str, value_width: int, place: LogPlace) -> None:
-    """One report row and its packed observations (shared with the OCR2 decoder). Timestamps are
-    ``report_time`` + a ``stamp_width``-byte offset each (absolute when report_time is 0)."""
+def append_report(out: Batch, book: ConfigBook, contract: str, feed_id: int | None, round_id: int, digest: str,
+                  epoch: int, round_: int, answer: int, transmitter: str, report_time: int | None, k: int,
+                  packed: bytes, stamp_width: int, value_width: int, place: LogPlace) -> None:
+    """One report row and its observation rows (shared with the OCR2 decoder). ``packed`` holds k
+    observer bytes, then k timestamps of ``stamp_width`` bytes (offsets from ``report_time``, or
+    absolute when it is None; no timestamps when the width is 0), then k signed values of
+    ``value_width`` bytes."""
     feed = feed_key(contract, feed_id)
     out.reports.append((feed, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, report_time,
                         k, place.block_number, place.tx_hash, place.log_index))
-    out.packed.append((feed, contract, round_id, digest, answer, k, observers_hex, stamps_hex, stamp_width,
-                       report_time or 0, values_hex, value_width, place.block_number))
+    at = k + stamp_width * k
+    values = [int.from_bytes(packed[i: i + value_width], "big", signed=True) for i in range(at, at + value_width * k, value_width)]
+    stamps: tuple[int, ...] | None = None
+    if stamp_width:
+        raw = struct.unpack(f">{k}{_STRUCT[stamp_width]}", packed[k: at])
+        stamps = raw if report_time is None else tuple(report_time + s for s in raw)
+    out.observations.extend(observation_lines(feed, round_id, answer, packed[:k], stamps, values,
+                                             book.oracles(contract, digest) or (), place.block_number))
     out.see_block(place)
     out.tx_hashes.append(place.tx_hash)
+
+
+_STRUCT: Final[dict[int, str]] = {2: "H", 4: "I"}
 
 
 class MultiFeedDecoder:
@@ -133,8 +146,8 @@ class MultiFeedDecoder:
         transmitter = hex_address(data, 5)
         m = len(rows_observer) // 2
         for feed_id, answer, section in self._pending.pop((place.tx_hash, round_id), []):
-            positions = [int(section[2 * j: 2 * j + 2], 16) for j in range(m)]
+            positions = bytes.fromhex(section[: 2 * m])
             observers = "".join(rows_observer[2 * row: 2 * row + 2] for row in positions)
             stamps = "".join(rows_ts[8 * row: 8 * row + 8] for row in positions)
-            append_report(out, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, None, m,
-                          observers, stamps, TIMESTAMP_BYTES, section[2 * m:], VALUE_BYTES, place)
+            append_report(out, book, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, None, m,
+                          bytes.fromhex(observers + stamps + section[2 * m:]), TIMESTAMP_BYTES, VALUE_BYTES, place)

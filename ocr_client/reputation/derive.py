@@ -1,18 +1,18 @@
-"""Observations from their packed form, with every per-report figure the metrics need, in one SQL pass.
+"""Observation rows with every per-report figure the metrics need, computed once when stored.
 
-Decoders hand the store one row per report with the observations still packed as hex (observer
-bytes, timestamp offsets, values of a given width); DuckDB explodes them here, vectorised, which is
-what keeps indexing close to the cost of fetching the logs. What depends only on the report is
-computed once here (deviation from the median, robust z against the report's MAD, the 2DEV flag,
-the rank of the deviation and of the timestamp); what depends on a window (decay, stalled) is
-computed when scoring.
-
-Values: int192 (24 bytes) or OCR2's sign-extended 32-byte words; one that does not fit HUGEINT
-(int128) is stored as NULL and left out of every metric.
+What depends only on the report is computed here, in integers and correctly rounded divisions (so
+every machine gets the same bits): the deviation from the report's median (its answer), the robust
+z against the report's own MAD (a liar cannot widen the band that judges it), the 2DEV flag, the
+rank of the deviation and of the timestamp among the report's observations. What depends on a
+window (decay, stalled, latency's block) is computed when scoring, and so are the ratios (deviation
+in bps, robust z: metrics.py), which SQL derives from the integers stored here. A value that does not fit
+HUGEINT (int128) is stored as NULL with NULL figures and left out of every metric.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from typing import Final
 
 #: A robust standard deviation is 1.4826 MADs (normal data); kept as an integer ratio.
@@ -21,51 +21,44 @@ MAD_TO_SD_DEN: Final[int] = 10000
 #: A report's robust scale never drops below 1 bp of its answer (a MAD of 0 would call any difference an outlier).
 SCALE_FLOOR_DIVISOR: Final[int] = 10000
 ROBUST_BAND: Final[int] = 2
+BPS: Final[int] = 10000
 PPM: Final[int] = 1_000_000
+HUGEINT_MAX: Final[int] = 2**127 - 1
+HUGEINT_MIN: Final[int] = -(2**127)
 
-_VALUE = """CASE
-    WHEN ltrim(hi, '0') = '' AND substr(lo, 1, 1) < '8' THEN ('0x' || lo)::HUGEINT
-    WHEN ltrim(hi, 'f') = '' AND substr(lo, 1, 1) >= '8' THEN -TRY_CAST((~(('0x' || lo)::UHUGEINT)) + 1 AS HUGEINT)
-    END"""
 
-EXPLODE_SQL: Final[str] = f"""
-INSERT INTO observations
-WITH raw AS (
-    SELECT p.feed, p.contract, p.round_id, p.config_digest, p.answer, p.block_number, i AS position,
-           ('0x' || substr(p.observers_hex, 1 + 2 * i, 2))::INTEGER AS oracle_index,
-           CASE WHEN p.stamps_hex IS NULL THEN NULL
-                ELSE p.stamp_base + ('0x' || substr(p.stamps_hex, 1 + 2 * p.stamp_width * i, 2 * p.stamp_width))::BIGINT
-           END AS observed_at,
-           substr(p.values_hex, 1 + 2 * p.value_width * i, 2 * p.value_width - 32) AS hi,
-           substr(p.values_hex, 1 + 2 * p.value_width * i + 2 * p.value_width - 32, 32) AS lo
-    FROM staged p, range(p.k) r(i)),
-vals AS (
-    SELECT r.*, {_VALUE} AS value, co.transmitter AS oracle, b.timestamp AS block_time
-    FROM raw r
-    LEFT JOIN config_oracles co ON co.contract = r.contract AND co.config_digest = r.config_digest
-                               AND co.oracle_index = r.oracle_index
-    LEFT JOIN blocks b ON b.number = r.block_number),
-devs AS (
-    SELECT *, abs(value - answer) AS abs_dev,
-           count(value) OVER report AS k,
-           greatest(quantile_disc(abs(value - answer), 0.5) OVER report, abs(answer) // {SCALE_FLOOR_DIVISOR}, 1) AS scale
-    FROM vals WINDOW report AS (PARTITION BY feed, round_id))
-SELECT feed, round_id, position, oracle_index, oracle, value, observed_at, block_number,
-       block_time - observed_at AS latency_s,
-       abs_dev,
-       CASE WHEN answer <> 0 THEN abs_dev::DOUBLE * 10000 / abs(answer)::DOUBLE END AS dev_bps,
-       CASE WHEN answer <> 0 THEN (value - answer)::DOUBLE * 10000 / abs(answer)::DOUBLE END AS signed_dev_bps,
-       abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z,
-       (abs_dev * {MAD_TO_SD_DEN} <= {ROBUST_BAND} * {MAD_TO_SD_NUM} * scale)::INTEGER AS within_2dev,
-       -- 1 - rank/(k-1) by |deviation|, ties sharing the middle: closest 1, farthest 0
-       CASE WHEN value IS NULL THEN NULL WHEN k > 1
-            THEN (2 * (k - rank() OVER (PARTITION BY feed, round_id ORDER BY abs_dev))
-                  - (count(*) OVER (PARTITION BY feed, round_id, abs_dev) - 1)) * {PPM} // (2 * (k - 1))
-            ELSE {PPM} END AS rank_ppm,
-       -- rank of its timestamp, 0 = oldest, 1 = freshest, ties sharing the middle
-       CASE WHEN observed_at IS NULL THEN NULL WHEN k > 1
-            THEN (2 * (rank() OVER (PARTITION BY feed, round_id ORDER BY observed_at) - 1)
-                  + count(*) OVER (PARTITION BY feed, round_id, observed_at) - 1) * {PPM} // (2 * (k - 1))
-            ELSE {PPM} END AS ts_pct_ppm
-FROM devs
-"""
+def observation_lines(feed: str, round_id: int, answer: int, observers: Sequence[int], stamps: Sequence[int] | None,
+                      values: Sequence[int], oracles: Sequence[str], block: int) -> list[str]:
+    """One CSV line per observation, in the table's column order (schema.TABLE_COLUMNS["observations"]).
+
+    Lines, not tuples: formatting them here is half the cost of the csv module on 13 fields, and
+    every field is an integer, an address or empty (NULL), so nothing needs quoting."""
+    k = len(values)
+    devs = [abs(v - answer) for v in values]
+    ordered = sorted(devs)
+    mad = ordered[(k - 1) // 2]  # the lower median of the absolute deviations
+    scale = max(mad, abs(answer) // SCALE_FLOOR_DIVISOR, 1)
+    band = ROBUST_BAND * MAD_TO_SD_NUM * scale
+    span = 2 * (k - 1)
+    times = sorted(stamps) if stamps is not None else None
+    width = len(oracles)
+    rows: list[str] = []
+    for pos in range(k):
+        value, dev, who = values[pos], devs[pos], observers[pos]
+        closer = bisect_left(ordered, dev)
+        ties = bisect_right(ordered, dev) - closer
+        rank_ppm = (2 * (k - 1 - closer) - (ties - 1)) * PPM // span if k > 1 else PPM
+        ts_text = ts_pct = ""
+        if times is not None and stamps is not None:
+            ts = stamps[pos]
+            older = bisect_left(times, ts)
+            ts_text = str(ts)
+            ts_pct = str((2 * older + bisect_right(times, ts) - older - 1) * PPM // span if k > 1 else PPM)
+        oracle = oracles[who] if who < width else ""
+        if not HUGEINT_MIN <= value <= HUGEINT_MAX:
+            rows.append(f"{feed},{round_id},{pos},{who},{oracle},,{ts_text},{block},,,,,")
+            continue
+        within = 1 if dev * MAD_TO_SD_DEN <= band else 0
+        rows.append(f"{feed},{round_id},{pos},{who},{oracle},{value},{ts_text},{block},{dev},{scale},{within},"
+                    f"{rank_ppm},{ts_pct}")
+    return rows

@@ -221,9 +221,12 @@ class Indexer:
             known = set(batch.tx_hashes)
             failed: list[str] = []
             for block in self.reader.blocks_with_transactions(range(start, stop + 1)):
-                failed.extend(tx["hash"] for tx in block.get("transactions", [])
-                              if isinstance(tx, dict) and (tx.get("to") or "").lower() == target.contract
-                              and tx["hash"] not in known)
+                mine = [tx["hash"] for tx in block.get("transactions", [])
+                        if isinstance(tx, dict) and (tx.get("to") or "").lower() == target.contract
+                        and tx["hash"] not in known]
+                if mine:  # the block of a failed attempt is kept for its time (the window filters by it)
+                    batch.blocks[int(block["number"], 16)] = (block["hash"], int(block["timestamp"], 16))
+                failed.extend(mine)
             rows = [r for r in _receipt_rows(target.contract, self.reader.receipts(failed)) if r[3] == 0]
             batch.receipts.extend(rows)
 

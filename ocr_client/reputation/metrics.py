@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from ocr_client.reputation.derive import MAD_TO_SD_DEN, MAD_TO_SD_NUM
 from ocr_client.reputation.formats import CAPABILITIES, OBSERVATION_TIMESTAMPS, SIGNERS
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.window import decay_sql
@@ -149,6 +150,10 @@ def build_scope(store: Store, scope: Scope) -> int:
     lags = " AND ".join(f"o.value = lag(o.value, {i}) OVER hist" for i in range(1, STALL_T + 1))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_obs AS
         SELECT o.*, coalesce(op.operator, o.oracle) AS entity, o.oracle AS address, r.block_time, r.w, r.answer,
+            r.block_time - o.observed_at AS latency_s,
+            CASE WHEN r.answer <> 0 THEN o.abs_dev::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS dev_bps,
+            CASE WHEN r.answer <> 0 THEN (o.value - r.answer)::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS signed_dev_bps,
+            o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z,
             CASE WHEN lag(o.value, {STALL_T}) OVER hist IS NULL THEN NULL
                  WHEN {lags} AND r.answer <> lag(r.answer, {STALL_T}) OVER hist THEN 1
                  ELSE 0 END AS stalled

@@ -39,8 +39,8 @@ class Batch:
     configs: list[Row] = field(default_factory=list)
     config_oracles: list[Row] = field(default_factory=list)
     reports: list[Row] = field(default_factory=list)
-    #: one row per report with its observations still packed (hex): the store explodes them in SQL
-    packed: list[Row] = field(default_factory=list)
+    #: observation rows as CSV lines (derive.py formats them: the hot path)
+    observations: list[str] = field(default_factory=list)
     signers: list[Row] = field(default_factory=list)
     receipts: list[Row] = field(default_factory=list)
     stakes: list[Row] = field(default_factory=list)

@@ -24,10 +24,10 @@ TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
                 ("config_digest", "VARCHAR"), ("epoch", "BIGINT"), ("round", "INTEGER"), ("answer", "HUGEINT"),
                 ("transmitter", "VARCHAR"), ("report_timestamp", "BIGINT"), ("observation_count", "INTEGER"),
                 ("block_number", "BIGINT"), ("tx_hash", "VARCHAR"), ("log_index", "INTEGER")),
-    "packed": (("feed", "VARCHAR"), ("contract", "VARCHAR"), ("round_id", "BIGINT"), ("config_digest", "VARCHAR"),
-               ("answer", "HUGEINT"), ("k", "INTEGER"), ("observers_hex", "VARCHAR"), ("stamps_hex", "VARCHAR"),
-               ("stamp_width", "INTEGER"), ("stamp_base", "BIGINT"), ("values_hex", "VARCHAR"), ("value_width", "INTEGER"),
-               ("block_number", "BIGINT")),
+    "observations": (("feed", "VARCHAR"), ("round_id", "BIGINT"), ("position", "INTEGER"), ("oracle_index", "INTEGER"),
+                     ("oracle", "VARCHAR"), ("value", "HUGEINT"), ("observed_at", "BIGINT"), ("block_number", "BIGINT"),
+                     ("abs_dev", "HUGEINT"), ("scale", "HUGEINT"), ("within_2dev", "INTEGER"), ("rank_ppm", "BIGINT"),
+                     ("ts_pct_ppm", "BIGINT")),
     "blocks": (("number", "BIGINT"), ("hash", "VARCHAR"), ("timestamp", "BIGINT")),
     "signers": (("feed", "VARCHAR"), ("round_id", "BIGINT"), ("oracle_index", "INTEGER"), ("oracle", "VARCHAR"),
                 ("block_number", "BIGINT")),
@@ -57,8 +57,7 @@ CREATE TABLE reports (feed VARCHAR, contract VARCHAR, feed_id INTEGER, round_id 
 CREATE TABLE observations (feed VARCHAR, round_id BIGINT, position INTEGER, oracle_index INTEGER, oracle VARCHAR,
     value HUGEINT, observed_at BIGINT, block_number BIGINT,
     -- derived when stored (per report, so independent of any window): see derive.py
-    latency_s BIGINT, abs_dev HUGEINT, dev_bps DOUBLE, signed_dev_bps DOUBLE, robust_z DOUBLE, within_2dev INTEGER,
-    rank_ppm BIGINT, ts_pct_ppm BIGINT);
+    abs_dev HUGEINT, scale HUGEINT, within_2dev INTEGER, rank_ppm BIGINT, ts_pct_ppm BIGINT);
 CREATE TABLE signers (feed VARCHAR, round_id BIGINT, oracle_index INTEGER, oracle VARCHAR, block_number BIGINT);
 CREATE TABLE receipts (tx_hash VARCHAR, contract VARCHAR, sender VARCHAR, status INTEGER, gas_used BIGINT,
     effective_gas_price HUGEINT, block_number BIGINT);

@@ -18,7 +18,6 @@ from typing import Any, Final
 
 import duckdb
 
-from ocr_client.reputation.derive import EXPLODE_SQL
 from ocr_client.reputation.errors import StoreError
 from ocr_client.reputation.records import Batch, Row
 from ocr_client.reputation.schema import APP, BLOCK_TABLES, DDL, SCHEMA_VERSION, TABLE_COLUMNS
@@ -65,8 +64,7 @@ class Store:
         self.con = con
         self.path = path
         self.meta = meta
-        columns = ", ".join(f"{c} {t}" for c, t in TABLE_COLUMNS["packed"])
-        con.execute(f"CREATE TEMP TABLE packed_template ({columns})")
+
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -148,11 +146,7 @@ class Store:
             self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?))", [[r[0] for r in rows]])
             self._insert("blocks", rows)
         self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
-        if batch.packed:
-            self.con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM packed_template")
-            self._insert("staged", [_clamp_value(r, 4) for r in batch.packed], columns="packed")
-            self.con.execute(EXPLODE_SQL)
-            self.con.execute("DROP TABLE staged")
+        self._insert_lines("observations", batch.observations)
         self._insert("signers", batch.signers)
         self._insert("receipts", batch.receipts)
         self._insert("stakes", batch.stakes)
@@ -204,22 +198,37 @@ class Store:
 
     # --- bulk insert -----------------------------------------------------------------------
 
-    def _insert(self, table: str, rows: Sequence[Row], columns: str | None = None) -> None:
+    def _insert(self, table: str, rows: Sequence[Row]) -> None:
         if not rows:
             return
         if len(rows) < SMALL_INSERT:
             self._insert_small(table, rows)
             return
-        spec_of = TABLE_COLUMNS[columns or table]
         fd, name = tempfile.mkstemp(prefix=f"ocr-rep-{table}-", suffix=".csv")
         try:
             with os.fdopen(fd, "w", newline="") as out:
                 csv.writer(out).writerows(rows)
-            spec = ", ".join(f"'{c}': '{t}'" for c, t in spec_of)
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, columns = {{{spec}}}, "
-                             "nullstr = '', quote = '\"', auto_detect = false)", [name])
+            self._load_csv(table, name)
         finally:
             os.unlink(name)
+
+    def _insert_lines(self, table: str, lines: Sequence[str]) -> None:
+        """Rows already formatted as CSV lines (the observations: see derive.py)."""
+        if not lines:
+            return
+        fd, name = tempfile.mkstemp(prefix=f"ocr-rep-{table}-", suffix=".csv")
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write("\n".join(lines))
+                out.write("\n")
+            self._load_csv(table, name)
+        finally:
+            os.unlink(name)
+
+    def _load_csv(self, table: str, name: str) -> None:
+        spec = ", ".join(f"'{c}': '{t}'" for c, t in TABLE_COLUMNS[table])
+        self.con.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, columns = {{{spec}}}, "
+                         "nullstr = '', quote = '\"', auto_detect = false)", [name])
 
     def _insert_small(self, table: str, rows: Sequence[Row]) -> None:
         if not rows:
