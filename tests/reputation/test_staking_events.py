@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from web3 import Web3
 
 from ocr_client.chain.accounts import dev_account
@@ -13,6 +15,7 @@ from ocr_client.staking.local import LocalStaking
 from tests.reputation.conftest import by_address, index, query, scored
 
 
+@pytest.mark.slow
 def test_stake_and_slashes_fill_the_staking_metrics(w3: Web3, ocr_anvil: object, db: Path) -> None:
     local = LocalFeed.deploy(w3, n=4, seed=51)
     setup = LocalStaking.deploy(local)
