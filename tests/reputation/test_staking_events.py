@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from web3 import Web3
 
 from ocr_client.chain.accounts import dev_account
