@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from ocr_client.cli.keys_dkg import add_dkg_parser, run_keys_dkg
 from ocr_client.cli.node import add_devnet_parser, add_node_parser, run_devnet, run_node
+from ocr_client.cli.proxy import add_proxy_parser, run_proxy
 from ocr_client.cli.types import int_list, non_negative, positive, probability
 from ocr_client.errors import OCRError
 from ocr_client.protocol.strategy_names import STRATEGIES
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_dkg_parser(keys_sub)
     add_node_parser(sub)
     add_devnet_parser(sub)
+    add_proxy_parser(sub)
     add_reputation_parser(sub)
 
     deploy = sub.add_parser("deploy", help="deploy an OCRFeed")
@@ -418,7 +420,7 @@ def _gas_snapshot(args: argparse.Namespace) -> None:
 COMMANDS = {
     "demo": _cmd_demo, "chain": _cmd_chain, "committee": _cmd_committee, "deploy": _cmd_deploy,
     "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read, "gas": _cmd_gas, "keys": _cmd_keys,
-    "node": run_node, "devnet": run_devnet, "reputation": run_reputation,
+    "node": run_node, "devnet": run_devnet, "proxy": run_proxy, "reputation": run_reputation,
 }
 
 
