@@ -15,6 +15,7 @@ from nacl.signing import VerifyKey
 from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.messages import SignedObservation
 from ocr_client.report.layout import MAX_TIMESTAMP_SPREAD, Observation, Report, encode_report
+from ocr_client.report.median import build_report
 
 #: How far from its own clock a leader accepts an observation's time: any two it accepts are then
 #: at most MAX_TIMESTAMP_SPREAD apart, so a lying observer's timestamp cannot make the report unencodable.
@@ -24,7 +25,6 @@ MAX_CLOCK_SKEW: int = MAX_TIMESTAMP_SPREAD // 2
 def timestamp_off_clock(timestamp: int, now: int) -> bool:
     """Whether an observation's time is too far from the leader's clock to go into a report."""
     return abs(timestamp - now) > MAX_CLOCK_SKEW
-from ocr_client.report.median import build_report
 
 
 def observation_problem(observations: Sequence[SignedObservation], epoch: int, round_: int, quorum: int,

@@ -16,7 +16,7 @@ from eth_abi import decode as abi_decode
 
 from ocr_client.reputation.abi import HEX_WORD, WORD, hex_address, hex_bytes_at, hex_int, hex_uint, hex_word, topic
 from ocr_client.reputation.configs import ConfigBook
-from ocr_client.reputation.decode_ours import append_report
+from ocr_client.reputation.decode_ours import append_report, unpack_observations
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
 
 OCR2_TRANSMISSION: Final[str] = topic(
@@ -53,6 +53,7 @@ def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Bat
     values = data[offset + HEX_WORD: offset + HEX_WORD * (k + 1)]
     observers = hex_bytes_at(data, 4)[: 2 * k]
     epoch_and_round = hex_uint(data, 7)
+    observer_bytes, _, decoded = unpack_observations(bytes.fromhex(observers + values), k, None, 0, WORD)
     append_report(out, book, contract, None, round_id, "0x" + hex_word(data, 6), epoch_and_round >> ROUND_BITS,
-                  epoch_and_round & ROUND_MASK, hex_int(data, 0), hex_address(data, 1), hex_uint(data, 2), k,
-                  bytes.fromhex(observers + values), 0, WORD, place)
+                  epoch_and_round & ROUND_MASK, hex_int(data, 0), hex_address(data, 1), hex_uint(data, 2),
+                  observer_bytes, None, decoded, place)

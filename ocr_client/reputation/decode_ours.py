@@ -15,13 +15,14 @@ module because the event shape is ours to change: a change of format is a change
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from typing import Final
 
 from eth_abi import decode as abi_decode
 
 from ocr_client.reputation.abi import hex_address, hex_bytes_at, hex_int, hex_uint, hex_word, topic
 from ocr_client.reputation.configs import ConfigBook
-from ocr_client.reputation.derive import observation_rows
+from ocr_client.reputation.derive import observation_lines
 from ocr_client.reputation.errors import ReputationError
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
 
@@ -72,50 +73,78 @@ def decode_config(log: RawLog, place: LogPlace, fmt: str, book: ConfigBook, out:
     return int(previous)
 
 
-def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Batch) -> None:
-    """OCRFeed or AccountableFeed NewTransmission (the latter adds the signer bitmap)."""
-    contract = log["address"].lower()
+@dataclass(frozen=True)
+class RawTransmission:
+    """One NewTransmission's fields, observations unpacked (what web3's event decoding yields)."""
+
+    round_id: int
+    config_digest: str
+    epoch: int
+    round: int
+    answer: int
+    transmitter: str
+    observations_timestamp: int
+    observers: bytes
+    stamps: tuple[int, ...]
+    values: list[int]
+    signers: int | None
+
+
+def read_transmission(log: RawLog) -> RawTransmission:
+    """Decode an OCRFeed or AccountableFeed NewTransmission straight from the RPC's hex."""
     data: str = log["data"]
-    round_id = int(log["topics"][1], 16)
     epoch_and_round = hex_uint(data, 1)
     base = hex_uint(data, 4)
     accountable = log["topics"][0] == ACCOUNTABLE_TRANSMISSION
-    packed = hex_bytes_at(data, 6 if accountable else 5)
-    k, rest = divmod(len(packed), 2 * PACKED_OBSERVATION_BYTES)
+    packed_hex = hex_bytes_at(data, 6 if accountable else 5)
+    k, rest = divmod(len(packed_hex), 2 * PACKED_OBSERVATION_BYTES)
     if rest:
-        raise ReputationError(f"a NewTransmission of {contract} carries {len(packed) // 2} bytes of observations, "
-                              f"not a multiple of {PACKED_OBSERVATION_BYTES}")
-    digest = "0x" + hex_word(data, 0)
-    append_report(out, book, contract, None, round_id, digest, epoch_and_round >> ROUND_BITS,
-                  epoch_and_round & ROUND_MASK, hex_int(data, 2), hex_address(data, 3), base, k, bytes.fromhex(packed),
-                  OFFSET_BYTES, VALUE_BYTES, place)
-    if accountable:
-        bitmap = hex_uint(data, 5)
-        oracles = book.oracles(contract, digest) or ()
+        raise ReputationError(f"a NewTransmission of {log['address']} carries {len(packed_hex) // 2} bytes of "
+                              f"observations, not a multiple of {PACKED_OBSERVATION_BYTES}")
+    packed = bytes.fromhex(packed_hex)
+    observers, stamps, values = unpack_observations(packed, k, base, OFFSET_BYTES, VALUE_BYTES)
+    return RawTransmission(int(log["topics"][1], 16), "0x" + hex_word(data, 0), epoch_and_round >> ROUND_BITS,
+                           epoch_and_round & ROUND_MASK, hex_int(data, 2), hex_address(data, 3), base, observers,
+                           stamps or (), values, hex_uint(data, 5) if accountable else None)
+
+
+def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Batch) -> None:
+    """OCRFeed or AccountableFeed NewTransmission into report, observation and signer rows."""
+    contract = log["address"].lower()
+    t = read_transmission(log)
+    append_report(out, book, contract, None, t.round_id, t.config_digest, t.epoch, t.round, t.answer, t.transmitter,
+                  t.observations_timestamp, t.observers, t.stamps, t.values, place)
+    if t.signers is not None:
+        oracles = book.oracles(contract, t.config_digest) or ()
         out.signers.extend(
-            (contract, round_id, i, oracles[i] if i < len(oracles) else None, place.block_number)
-            for i in range(bitmap.bit_length()) if bitmap >> i & 1
+            (contract, t.round_id, i, oracles[i] if i < len(oracles) else None, place.block_number)
+            for i in range(t.signers.bit_length()) if t.signers >> i & 1
         )
 
 
-def append_report(out: Batch, book: ConfigBook, contract: str, feed_id: int | None, round_id: int, digest: str,
-                  epoch: int, round_: int, answer: int, transmitter: str, report_time: int | None, k: int,
-                  packed: bytes, stamp_width: int, value_width: int, place: LogPlace) -> None:
-    """One report row and its observation rows (shared with the OCR2 decoder). ``packed`` holds k
-    observer bytes, then k timestamps of ``stamp_width`` bytes (offsets from ``report_time``, or
-    absolute when it is None; no timestamps when the width is 0), then k signed values of
-    ``value_width`` bytes."""
-    feed = feed_key(contract, feed_id)
-    out.reports.append((feed, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, report_time,
-                        k, place.block_number, place.tx_hash, place.log_index))
+def unpack_observations(packed: bytes, k: int, report_time: int | None, stamp_width: int,
+                        value_width: int) -> tuple[bytes, tuple[int, ...] | None, list[int]]:
+    """(observers, timestamps, values) from k observer bytes, then k timestamps of ``stamp_width``
+    bytes (offsets from ``report_time``, or absolute when it is None; none when the width is 0),
+    then k signed values of ``value_width`` bytes."""
     at = k + stamp_width * k
     values = [int.from_bytes(packed[i: i + value_width], "big", signed=True) for i in range(at, at + value_width * k, value_width)]
     stamps: tuple[int, ...] | None = None
     if stamp_width:
         raw = struct.unpack(f">{k}{_STRUCT[stamp_width]}", packed[k: at])
         stamps = raw if report_time is None else tuple(report_time + s for s in raw)
-    out.observations.extend(observation_rows(feed, round_id, answer, packed[:k], stamps, values,
-                                             book.oracles(contract, digest) or (), place.block_number))
+    return packed[:k], stamps, values
+
+
+def append_report(out: Batch, book: ConfigBook, contract: str, feed_id: int | None, round_id: int, digest: str,
+                  epoch: int, round_: int, answer: int, transmitter: str, report_time: int | None, observers: bytes,
+                  stamps: tuple[int, ...] | None, values: list[int], place: LogPlace) -> None:
+    """One report row and its observation rows (shared by every decoder)."""
+    feed = feed_key(contract, feed_id)
+    out.reports.append((feed, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, report_time,
+                        len(values), place.block_number, place.tx_hash, place.log_index))
+    out.observations.extend(observation_lines(feed, round_id, answer, observers, stamps or None, values,
+                                              book.oracles(contract, digest) or (), place.block_number))
     out.see_block(place)
     out.tx_hashes.append(place.tx_hash)
 
@@ -149,5 +178,7 @@ class MultiFeedDecoder:
             positions = bytes.fromhex(section[: 2 * m])
             observers = "".join(rows_observer[2 * row: 2 * row + 2] for row in positions)
             stamps = "".join(rows_ts[8 * row: 8 * row + 8] for row in positions)
-            append_report(out, book, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, None, m,
-                          bytes.fromhex(observers + stamps + section[2 * m:]), TIMESTAMP_BYTES, VALUE_BYTES, place)
+            unpacked = unpack_observations(bytes.fromhex(observers + stamps + section[2 * m:]), m, None,
+                                           TIMESTAMP_BYTES, VALUE_BYTES)
+            append_report(out, book, contract, feed_id, round_id, digest, epoch, round_, answer, transmitter, None,
+                          *unpacked, place)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from ocr_client.reputation.derive import MAD_TO_SD_DEN, MAD_TO_SD_NUM
 from ocr_client.reputation.formats import CAPABILITIES, OBSERVATION_TIMESTAMPS, SIGNERS
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.window import decay_sql
@@ -93,9 +94,9 @@ METRICS: Final[tuple[Metric, ...]] = (
     Metric("distinct_feeds", "s_obs", "count(DISTINCT feed)", "higher", "feeds", "feeds it observed for"),
     Metric("total_reports", "s_obs", "count(*)", "higher", "reports", "included observations in the window"),
     Metric("stake", "s_stakes", "sum(staked)::DOUBLE", "higher", "token units",
-           "stake at risk (filled once the staking events are indexed)", "stakes"),
+           "stake at risk, active plus unbonding (index the feed's OracleStaking contract too)", "stakes"),
     Metric("slashed", "s_stakes", "sum(slashed)::DOUBLE", "lower", "token units",
-           "stake slashed (filled once the staking events are indexed)", "stakes"),
+           "stake lost to slashing (equivocation proofs and staleness alerts)", "stakes"),
 )
 METRIC_NAMES: Final[tuple[str, ...]] = tuple(m.name for m in METRICS)
 BY_NAME: Final[dict[str, Metric]] = {m.name: m for m in METRICS}
@@ -150,6 +151,9 @@ def build_scope(store: Store, scope: Scope) -> int:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_obs AS
         SELECT o.*, coalesce(op.operator, o.oracle) AS entity, o.oracle AS address, r.block_time, r.w, r.answer,
             r.block_time - o.observed_at AS latency_s,
+            CASE WHEN r.answer <> 0 THEN o.abs_dev::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS dev_bps,
+            CASE WHEN r.answer <> 0 THEN (o.value - r.answer)::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS signed_dev_bps,
+            o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z,
             CASE WHEN lag(o.value, {STALL_T}) OVER hist IS NULL THEN NULL
                  WHEN {lags} AND r.answer <> lag(r.answer, {STALL_T}) OVER hist THEN 1
                  ELSE 0 END AS stalled
@@ -188,7 +192,7 @@ def build_scope(store: Store, scope: Scope) -> int:
     con.execute("""CREATE OR REPLACE TEMP TABLE s_stakes AS
         SELECT coalesce(op.operator, s.oracle) AS entity, s.oracle AS address, s.staked, s.slashed
         FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
-        WHERE s.contract IN (SELECT DISTINCT contract FROM s_reports)""")
+        WHERE s.oracle IN (SELECT DISTINCT address FROM s_slots)""")
     count = con.execute("SELECT count(*) FROM s_reports").fetchone()
     return int(count[0]) if count else 0
 

@@ -146,9 +146,11 @@ class Store:
             self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?))", [[r[0] for r in rows]])
             self._insert("blocks", rows)
         self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
-        self._insert("observations", batch.observations)
+        self._insert_lines("observations", batch.observations)
         self._insert("signers", batch.signers)
         self._insert("receipts", batch.receipts)
+        self._insert("stakes", batch.stakes)
+        self._insert("alerts", batch.alerts)
 
     def _has_config(self, contract: str, digest: str) -> bool:
         return self.con.execute("SELECT 1 FROM configs WHERE contract = ? AND config_digest = ?",
@@ -202,16 +204,31 @@ class Store:
         if len(rows) < SMALL_INSERT:
             self._insert_small(table, rows)
             return
-        spec_of = TABLE_COLUMNS[table]
         fd, name = tempfile.mkstemp(prefix=f"ocr-rep-{table}-", suffix=".csv")
         try:
             with os.fdopen(fd, "w", newline="") as out:
                 csv.writer(out).writerows(rows)
-            spec = ", ".join(f"'{c}': '{t}'" for c, t in spec_of)
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, columns = {{{spec}}}, "
-                             "nullstr = '', quote = '\"', auto_detect = false)", [name])
+            self._load_csv(table, name)
         finally:
             os.unlink(name)
+
+    def _insert_lines(self, table: str, lines: Sequence[str]) -> None:
+        """Rows already formatted as CSV lines (the observations: see derive.py)."""
+        if not lines:
+            return
+        fd, name = tempfile.mkstemp(prefix=f"ocr-rep-{table}-", suffix=".csv")
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write("\n".join(lines))
+                out.write("\n")
+            self._load_csv(table, name)
+        finally:
+            os.unlink(name)
+
+    def _load_csv(self, table: str, name: str) -> None:
+        spec = ", ".join(f"'{c}': '{t}'" for c, t in TABLE_COLUMNS[table])
+        self.con.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, columns = {{{spec}}}, "
+                         "nullstr = '', quote = '\"', auto_detect = false)", [name])
 
     def _insert_small(self, table: str, rows: Sequence[Row]) -> None:
         if not rows:

@@ -61,6 +61,9 @@ def test_an_unmodified_consumer_reads_through_the_proxy_across_a_phase_change(
     assert proxy.proposed_aggregator() == accountable.address
     proposed = proxy.proposed_latest_round()
     assert proposed is not None and (proposed.round_id, proposed.answer) == (1, 2990_00000000)
+    by_id = proxy.contract.functions.proposedGetRoundData(1).call()
+    assert (by_id[0], by_id[1], by_id[4]) == (1, 2990_00000000, 1)  # the proposed feed's own ids
+    expect_revert(lambda: proxy._view("proposedGetRoundData", 2), "NoDataPresent", 2)
     assert _latest(consumer)["answer"] == 3010_00000000
 
     # Confirmed: phase 2 is the accountable feed; ids jump to phase 2 and keep increasing.
@@ -113,6 +116,8 @@ def test_proxy_round_lookups_for_unknown_first_latest_and_past_phase_rounds(
     expect_revert(lambda: proxy._view("getRoundData", proxy_round_id(3, 1)), "AggregatorProxyUnknownPhase",
                   proxy_round_id(3, 1), 3)
     assert proxy.round(proxy_round_id(3, 1)) is None
+    assert proxy.phase_aggregator(3) is None and proxy.phase_aggregator(0) is None
+    assert (proxy.description(), proxy.decimals(), fn.version().call()) == ("TEST / USD", 8, 1)
 
 
 def test_only_the_owner_changes_phases_and_only_to_the_proposed_contract(

@@ -11,8 +11,8 @@ from ocr_client.report.layout import (
     BYTES_PER_OBSERVATION,
     HEADER_LENGTH,
     INT192_MAX,
-    MAX_TIMESTAMP_SPREAD,
     INT192_MIN,
+    MAX_TIMESTAMP_SPREAD,
     Observation,
     Report,
     decode_report,
@@ -21,6 +21,7 @@ from ocr_client.report.layout import (
     split_transmit_calldata,
 )
 from ocr_client.report.median import build_report
+
 
 @st.composite
 def observations(draw: st.DrawFn) -> list[Observation]:

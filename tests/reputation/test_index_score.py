@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
+from ocr_client.cli import main
 from ocr_client.testing import LocalFeed
 from tests.reputation.conftest import chain_time, honest_values, index, lie, query, run_ocr, scored
 
@@ -69,11 +70,12 @@ def test_the_liar_ranks_last_and_metrics_match_the_truth(feed_with_liar: LocalFe
     assert freshest.oracle.lower() == transmitters(feed_with_liar)[0]
 
 
-def test_score_json_has_the_stable_fields(feed_with_liar: LocalFeed, ocr_anvil: object, db: Path) -> None:
+def test_score_json_has_the_stable_fields(feed_with_liar: LocalFeed, ocr_anvil: object, db: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     index(ocr_anvil.rpc_url, [feed_with_liar.address], db)  # type: ignore[attr-defined]
-    done = run_ocr("reputation", "score", "--db", str(db), "--json")
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+    capsys.readouterr()
+    assert main(["reputation", "score", "--db", str(db), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert set(data) == {"method", "feeds", "oracles"}
     assert {"oracle", "operator", "score", "rank", "metrics", "flags"} <= set(data["oracles"][0])
     assert [o["rank"] for o in data["oracles"]] == list(range(1, N + 1))
@@ -90,3 +92,13 @@ def test_scores_are_the_same_bit_for_bit_on_a_second_run(feed_with_liar: LocalFe
     a, b = scored(tmp_path / "a.duckdb"), scored(tmp_path / "b.duckdb")
     assert a.leaves() == b.leaves()
     assert json.dumps(a.to_json(), sort_keys=True) == json.dumps(b.to_json(), sort_keys=True)
+
+
+@pytest.mark.slow
+def test_the_installed_command_prints_the_table(feed_with_liar: LocalFeed, ocr_anvil: object, db: Path) -> None:
+    index(ocr_anvil.rpc_url, [feed_with_liar.address], db)  # type: ignore[attr-defined]
+    done = run_ocr("reputation", "score", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1].split()[:3] == ["rank", "oracle", "operator"] and len(lines) == 2 + N
+    assert transmitters(feed_with_liar)[LIAR] in lines[-1].lower()

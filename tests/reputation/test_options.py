@@ -15,8 +15,10 @@ import duckdb
 import pytest
 from web3 import Web3
 
+from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
+from ocr_client.chain.transactions import send_transaction
 from ocr_client.cli import main
 from ocr_client.errors import TransactionRevertedError
 from ocr_client.testing import LocalFeed
@@ -31,6 +33,7 @@ def history(local: LocalFeed, w3: Web3, count: int = REPORTS, seed: int = 1) -> 
         local.push(honest_values(local.committee.n, r, rng), timestamps=[chain_time(w3)] * local.committee.n)
 
 
+@pytest.mark.slow
 def test_operators_group_addresses_and_tags_rank_categories(ocr_web3: Web3, ocr_anvil: object, db: Path,
                                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a, b = LocalFeed.deploy(ocr_web3, n=4, seed=61), LocalFeed.deploy(ocr_web3, n=4, seed=62)
@@ -56,6 +59,7 @@ def test_operators_group_addresses_and_tags_rank_categories(ocr_web3: Web3, ocr_
     assert {f["feed"]: len(f["ranking"]) for f in data["feeds"]} == {a.address.lower(): 3, b.address.lower(): 4}
 
 
+@pytest.mark.slow
 def test_export_writes_every_table_as_parquet(ocr_web3: Web3, ocr_anvil: object, db: Path, tmp_path: Path) -> None:
     local = LocalFeed.deploy(ocr_web3, n=4, seed=63)
     history(local, ocr_web3)
@@ -110,3 +114,19 @@ def test_follow_keeps_indexing_until_interrupted(own_chain: tuple[Anvil, Web3], 
     assert proc.returncode == 0, err
     assert json.loads(out)["reports_added"] == 5
     assert query(db, "SELECT count(*) FROM reports") == [(5,)]
+
+
+@pytest.mark.slow
+def test_transmitters_first_funded_by_one_address_are_flagged(ocr_web3: Web3, ocr_anvil: object, db: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    local = LocalFeed.deploy(ocr_web3, n=4, seed=65)
+    history(local, ocr_web3)
+    patron = dev_account(7)
+    shared = [local.committee.transmitters[i].address for i in (2, 3)]
+    for address in shared:
+        send_transaction(ocr_web3, patron, address, b"", value=10**17)
+    assert main(["reputation", "index", "--rpc-url", ocr_anvil.rpc_url, "--feed", local.address,  # type: ignore[attr-defined]
+                 "--db", str(db), "--funders"]) == 0
+    flags = {o.oracle: [f for f in o.flags if f["kind"] == "common-funder"] for o in scored(db).oracles}
+    assert {a for a, f in flags.items() if f} == set(shared)
+    assert flags[shared[0]][0]["funder"] == patron.address and flags[shared[0]][0]["with"] == [shared[1]]
