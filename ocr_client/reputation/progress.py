@@ -10,8 +10,8 @@ from ocr_client.reputation.indexer import Progress
 
 
 class TerminalProgress:
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = sys.stderr if stream is None else stream  # looked up now: stderr may have been replaced
         self.enabled = stream.isatty()
         self.started = time.monotonic()
 
