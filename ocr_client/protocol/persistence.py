@@ -14,7 +14,9 @@ starts from nothing and can never be confused with an old one:
 * the pacemaker state (current epoch, highest NEWEPOCH sent, highest NEWEPOCH heard per oracle),
   so a restarted node neither regresses its epoch nor re-sends stale NEWEPOCH messages;
 * the hash of the report signed for each ``(epoch, round)`` -- the equivocation guard;
-* transmissions this node has scheduled, so a restart still delivers a report it promised to send.
+* transmissions this node has scheduled, so a restart still delivers a report it promised to send;
+* its transmitter's nonces, transactions and signed attempts (the ``txm_*`` tables of
+  :mod:`ocr_client.chain.nonces`), so a restarted node never reuses or skips a nonce.
 
 The stdlib :mod:`sqlite3` is enough: one writer per file, tiny rows, and WAL journaling makes each
 commit a single sequential append plus fsync.
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
+from ocr_client.chain.nonces import TX_SCHEMA
 from ocr_client.errors import OCRError
 
 __all__ = [
@@ -231,6 +234,9 @@ _SCHEMA: Final[tuple[str, ...]] = (
         due REAL NOT NULL,
         PRIMARY KEY (config_digest, epoch, round)
     )""",
+    # The transaction manager's tables (a store from before they existed gets them when the
+    # manager opens it: every statement is CREATE ... IF NOT EXISTS).
+    *TX_SCHEMA,
 )
 
 
