@@ -50,6 +50,36 @@ def add_devnet_parser(subparsers: Any) -> None:
                    help="fail if no report lands within this many seconds")
     p.add_argument("--json", action="store_true",
                    help="print one JSON line once the first report has landed (progress goes to stderr)")
+    p.add_argument("--block-time", type=positive, default=None,
+                   help="interval mining: a block every N seconds, as on a testnet (default: a block per transaction)")
+    p.add_argument("--rpc-url", action="append", default=None, metavar="URL",
+                   help="run on this chain instead of a new anvil; repeat for several RPCs (needs --private-key-file)")
+    p.add_argument("--private-key-file", help="deployer and funder key with --rpc-url (default: $OCR_PRIVATE_KEY)")
+    p.add_argument("--fund-wei", type=positive, default=None, help="gas money sent to each transmitter")
+    p.add_argument("--password-file", help="write the committee as keystores under this password "
+                                           "(first line; default: $OCR_KEYSTORE_PASSWORD, else plaintext keys)")
+    add_transmission_options(p)
+
+
+def add_transmission_options(p: Any) -> None:
+    """The transaction-manager options ``ocr devnet`` and ``ocr push`` share."""
+    p.add_argument("--confirmations", type=positive, default=None, help="K: a transmit counts once K blocks deep")
+    p.add_argument("--max-fee-per-gas", type=positive_float, default=None, metavar="GWEI",
+                   help="fee cap: never offer more than this per gas (default 100 gwei)")
+    p.add_argument("--spend-limit-per-report", type=positive_float, default=None, metavar="ETH",
+                   help="most one report may cost (gas limit x max fee stays within it)")
+
+
+def transmission_section(args: argparse.Namespace) -> dict[str, Any]:
+    """The node config ``transmission`` section from the shared options (only what was given)."""
+    section: dict[str, Any] = {}
+    if args.confirmations is not None:
+        section["confirmations"] = args.confirmations
+    if args.max_fee_per_gas is not None:
+        section["max_fee_per_gas"] = round(args.max_fee_per_gas * 10**9)
+    if args.spend_limit_per_report is not None:
+        section["spend_limit_per_report"] = round(args.spend_limit_per_report * 10**18)
+    return section
 
 
 @contextmanager
@@ -93,8 +123,16 @@ def run_devnet(args: argparse.Namespace) -> int:
     def say(text: str, out: Any = None) -> None:
         print(text, file=out or progress, flush=True)
 
+    from ocr_client.chain.session import load_account
+    from ocr_client.committee_files import load_password
+    from ocr_client.node.devnet import DEVNET_FUNDING_WEI
+
+    owner = load_account(args.private_key_file, allow_dev_key=False) if args.rpc_url else None
+    password = load_password(args.password_file)
     with _stop_on_signals() as stop:
-        devnet = Devnet(nodes=args.nodes, directory=directory, seed=args.seed)
+        devnet = Devnet(nodes=args.nodes, directory=directory, seed=args.seed, block_time=args.block_time,
+                        rpc_urls=tuple(args.rpc_url or ()), owner=owner, transmission=transmission_section(args) or None,
+                        password=password, funding_wei=args.fund_wei or DEVNET_FUNDING_WEI)
         try:
             devnet.start()
             say(f"devnet: {devnet.n} oracles, files in {devnet.folder}")
