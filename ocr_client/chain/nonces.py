@@ -204,7 +204,8 @@ class SqliteTxStore:
                                      (chain_id, address)).fetchone()
         return None if row is None else int(row[0])
 
-    def assign_nonce(self, tx_id: int, chain_id: int, address: str, chain_nonce: int) -> tuple[int, Fees | None]:
+    def assign_nonce(self, tx_id: int, chain_id: int, address: str, chain_nonce: int,
+                     head: int = -1) -> tuple[int, Fees | None]:
         """Give queued transaction ``tx_id`` its nonce, durably, and return it with the fees it must beat.
 
         A nonce released by an abandoned transaction (at or above ``chain_nonce``, the chain's
@@ -232,7 +233,9 @@ class SqliteTxStore:
                 conn.execute("INSERT INTO txm_accounts (chain_id, address, next_nonce) VALUES (?, ?, ?) "
                              "ON CONFLICT (chain_id, address) DO UPDATE SET next_nonce = excluded.next_nonce",
                              (chain_id, address, nonce + 1))
-            conn.execute("UPDATE txm_txs SET nonce = ?, state = ? WHERE id = ?", (nonce, UNCONFIRMED, tx_id))
+            # Queued while no RPC answered: its blocks to land count from now.
+            conn.execute("UPDATE txm_txs SET nonce = ?, state = ?, created_block = CASE WHEN created_block < 0 "
+                         "THEN ? ELSE created_block END WHERE id = ?", (nonce, UNCONFIRMED, head, tx_id))
         return nonce, floor
 
     def adopt_chain_nonce(self, chain_id: int, address: str, chain_nonce: int) -> int | None:

@@ -154,7 +154,9 @@ class TxManager:
     # --- public ----------------------------------------------------------------------------
 
     def submit(self, request: TxRequest) -> TxRecord:
-        """Queue ``request`` (durably); the same ``key`` returns the transaction already queued."""
+        """Queue ``request`` (durably); the same ``key`` returns the transaction already queued.
+
+        It works while no RPC answers: the transaction waits in the store for the next pass."""
         with self._lock:
             head = self.rpc.refresh_heads()
             key = request.key or f"tx:{time.time_ns()}:{id(request)}"
@@ -220,6 +222,9 @@ class TxManager:
             raise TxAbandonedError(record.error or "no longer wanted")
         if record.state == FAILED:
             raise ChainError(f"transaction {record.key} failed: {record.error}")
+        if record.state == REVERTED:
+            raise ChainError(f"transaction {record.mined_hash} reverted on-chain in block {record.mined_block} "
+                             f"(it passed eth_estimateGas: the chain changed in between)")
         return record
 
     def start(self) -> None:
@@ -341,7 +346,7 @@ class TxManager:
                 continue
             if not self._affordable(tx):
                 return  # head of line: later transactions would need the same money and cap
-            nonce, floor = self.store.assign_nonce(tx.id, self.chain_id, self.address, chain_nonce)
+            nonce, floor = self.store.assign_nonce(tx.id, self.chain_id, self.address, chain_nonce, head)
             in_flight += 1
             self._first_attempt(self.store.get(tx.id), head, floor)
 
