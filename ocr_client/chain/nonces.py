@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from ocr_client.chain.fees import Fees
 from ocr_client.chain.tx_errors import TxManagerError
@@ -141,16 +141,16 @@ _TX_COLUMNS: Final[str] = ("id, chain_id, address, key, to_address, data, value,
                            "effective_gas_price, error")
 
 
-def _tx(row: sqlite3.Row | tuple[object, ...]) -> TxRecord:
-    r = tuple(row)
+def _tx(row: sqlite3.Row | tuple[Any, ...]) -> TxRecord:
+    r: tuple[Any, ...] = tuple(row)
     return TxRecord(
-        id=int(r[0]), chain_id=int(r[1]), address=str(r[2]), key=str(r[3]),  # type: ignore[call-overload]
-        to=None if r[4] is None else str(r[4]), data=bytes(r[5]), value=int(str(r[6])),  # type: ignore[arg-type]
-        gas_limit=int(r[7]), nonce=None if r[8] is None else int(r[8]),  # type: ignore[call-overload]
-        nonce_released=bool(r[9]), state=str(r[10]), created_block=int(r[11]),  # type: ignore[call-overload]
-        created_at=float(r[12]), mined_block=None if r[13] is None else int(r[13]),  # type: ignore[arg-type, call-overload]
+        id=int(r[0]), chain_id=int(r[1]), address=str(r[2]), key=str(r[3]),
+        to=None if r[4] is None else str(r[4]), data=bytes(r[5]), value=int(str(r[6])),
+        gas_limit=int(r[7]), nonce=None if r[8] is None else int(r[8]),
+        nonce_released=bool(r[9]), state=str(r[10]), created_block=int(r[11]),
+        created_at=float(r[12]), mined_block=None if r[13] is None else int(r[13]),
         mined_block_hash=None if r[14] is None else str(r[14]), mined_hash=None if r[15] is None else str(r[15]),
-        gas_used=None if r[16] is None else int(r[16]),  # type: ignore[call-overload]
+        gas_used=None if r[16] is None else int(r[16]),
         effective_gas_price=None if r[17] is None else int(str(r[17])), error=None if r[18] is None else str(r[18]))
 
 

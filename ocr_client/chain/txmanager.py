@@ -346,7 +346,7 @@ class TxManager:
                 continue
             if not self._affordable(tx):
                 return  # head of line: later transactions would need the same money and cap
-            nonce, floor = self.store.assign_nonce(tx.id, self.chain_id, self.address, chain_nonce, head)
+            _nonce, floor = self.store.assign_nonce(tx.id, self.chain_id, self.address, chain_nonce, head)
             in_flight += 1
             self._first_attempt(self.store.get(tx.id), head, floor)
 
@@ -445,7 +445,7 @@ class TxManager:
             balance = _hex(self.rpc.request("eth_getBalance", [self.address, "latest"]))
             self._once("insufficient-funds", tx, balance_wei=balance, needed_wei=self._worst_case(tx))
             return
-        self._event("send-error", tx, nonce=tx.nonce, error=exc.rpc_message, kind=kind.value)
+        self._event("send-error", tx, nonce=tx.nonce, error=exc.rpc_message, error_class=kind.value)
 
     def _resend_all(self, live: list[TxRecord], head: int) -> None:
         """After a (re)start: put every stored newest attempt back on the network."""

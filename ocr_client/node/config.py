@@ -231,7 +231,8 @@ def parse_node_config(data: object, path: Path) -> NodeConfig:
         raise NodeConfigError("log_level", f"expected one of {list(LOG_LEVELS)}, got {log_level!r}")
 
     config = NodeConfig(
-        path=path, index=index, rpc_urls=rpc_urls, chain_id=chain_id, feed=Web3.to_checksum_address(feed), expected_config_digest=expected,
+        path=path, index=index, rpc_urls=rpc_urls, chain_id=chain_id, feed=Web3.to_checksum_address(feed),
+        expected_config_digest=expected,
         committee_dir=committee_dir, password_file=password_file, transmitter_keystore=transmitter_keystore,
         transmission=transmission, signing_key=signing_key, verify_keys=verify_keys,
         x25519_key=x25519_key, curve_secret=curve_secret, bind=bind, peers=peers, n=n, f=f, threshold=threshold,

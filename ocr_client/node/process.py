@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 import requests
-from web3.exceptions import Web3Exception
-
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from web3.exceptions import Web3Exception
 
 from ocr_client.chain.fees import FeeConfig
 from ocr_client.chain.nonces import SqliteTxStore

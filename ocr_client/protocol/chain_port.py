@@ -9,11 +9,10 @@ stuck fees, drops and reorgs on its own thread, and reports the final outcome th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from eth_account.signers.local import LocalAccount
-
-from collections.abc import Callable
 
 from ocr_client.chain.nonces import ABANDONED, CONFIRMED, REVERTED, TxRecord
 from ocr_client.chain.report_guard import parse_report_key, report_key

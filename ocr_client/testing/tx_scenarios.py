@@ -163,10 +163,11 @@ class Harness:
         me = self.transmitter.address.lower()
         for number in range(self.start_block + 1, head + 1):
             block = w3.eth.get_block(number, full_transactions=True)
-            for tx in block["transactions"]:
-                if str(tx["from"]).lower() == me:  # type: ignore[index]
-                    nonces.append(int(tx["nonce"]))  # type: ignore[index]
-                    receipt = w3.eth.get_transaction_receipt(tx["hash"])  # type: ignore[index]
+            transactions: list[Any] = list(block["transactions"])  # full transactions: dicts
+            for tx in transactions:
+                if str(tx["from"]).lower() == me:
+                    nonces.append(int(tx["nonce"]))
+                    receipt = w3.eth.get_transaction_receipt(tx["hash"])
                     paid += int(receipt["gasUsed"]) * int(receipt["effectiveGasPrice"])
         records = self.txm.store.all(self.txm.chain_id, self.txm.address)
         offered = [a.fees.max_fee for r in records for a in self.txm.store.attempts(r.id)]
