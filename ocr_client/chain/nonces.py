@@ -254,12 +254,21 @@ class SqliteTxStore:
 
     def add(self, chain_id: int, address: str, key: str, to: str | None, data: bytes, value: int, gas_limit: int,
             created_block: int, created_at: float) -> tuple[TxRecord, bool]:
-        """Queue a transaction; an existing one with the same key is returned instead (and False)."""
+        """Queue a transaction; an existing one with the same key is returned instead (and False).
+
+        One given up before it was ever sent (no funds, fee cap, timeout) is queued again: it holds
+        no nonce, so asking again is a fresh start, not a second transaction."""
         with self._write() as conn:
             row = conn.execute(f"SELECT {_TX_COLUMNS} FROM txm_txs WHERE chain_id = ? AND address = ? AND key = ?",
                                (chain_id, address, key)).fetchone()
             if row is not None:
-                return _tx(row), False
+                old = _tx(row)
+                if old.state == ABANDONED and old.nonce is None:
+                    conn.execute("UPDATE txm_txs SET state = ?, error = NULL, created_block = ?, created_at = ?, "
+                                 "data = ?, gas_limit = ? WHERE id = ?",
+                                 (QUEUED, created_block, created_at, data, gas_limit, old.id))
+                    return _tx(conn.execute(f"SELECT {_TX_COLUMNS} FROM txm_txs WHERE id = ?", (old.id,)).fetchone()), True
+                return old, False
             cursor = conn.execute(
                 "INSERT INTO txm_txs (chain_id, address, key, to_address, data, value, gas_limit, state, "
                 "created_block, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

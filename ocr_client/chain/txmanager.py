@@ -191,12 +191,14 @@ class TxManager:
         abandoned, so no nonce is held for it."""
         deadline = self.clock() + timeout_s
         started = self.clock()
+        state = ""
         while True:
             try:
                 self.poll()
             except ChainError as exc:
                 LOG.warning("event=\"poll-failed\" address=%s error=%s", self.address, exc)
             record = self.store.get(tx_id)
+            moved, state = record.state != state, record.state
             if record.final:
                 return record
             if fail_fast and ("insufficient-funds", tx_id, "") in self._said and record.state == QUEUED:
@@ -213,7 +215,8 @@ class TxManager:
                                           self.clock() - started)
                 raise TxTimeoutError(f"transaction {tx_id} ({record.key}) is {record.state} after {timeout_s:g}s; "
                                      "it stays tracked in the store and is resumed next time")
-            self.sleep(self.config.poll_interval_s)
+            if not moved:  # it just changed state (sent, mined): look again at once
+                self.sleep(self.config.poll_interval_s)
 
     def send_and_wait(self, request: TxRequest, timeout_s: float = 120.0) -> TxRecord:
         """Submit and wait for K confirmations; raise for an abandoned or failed transaction."""
