@@ -108,8 +108,8 @@ def test_ocr_node_refuses_an_rpc_of_another_chain_in_one_line(tmp_path: Path, an
 
 def test_ocr_node_with_a_locked_transmitter_keystore_and_no_password_says_so_in_one_line(
         tmp_path: Path, anvil: Anvil, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ocr_client.testing.local_feed import LocalFeed
     from ocr_client.chain.rpc import connect
+    from ocr_client.testing.local_feed import LocalFeed
 
     monkeypatch.delenv("OCR_KEYSTORE_PASSWORD", raising=False)
     local = LocalFeed.deploy(connect(anvil.rpc_url), n=4, seed=3)
