@@ -12,7 +12,7 @@ import argparse
 from typing import Any
 
 from ocr_client.chain.session import load_account
-from ocr_client.testing.local_feed import LocalFeed
+from ocr_client.local.feed import LocalFeed
 
 
 def deploy_and_push(local: LocalFeed, value: float) -> dict[str, Any]:

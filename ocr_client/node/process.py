@@ -30,7 +30,7 @@ from ocr_client.chain.nonces import SqliteTxStore
 from ocr_client.chain.report_guard import report_guard
 from ocr_client.chain.rpc_pool import RpcPool, pool_web3
 from ocr_client.chain.txmanager import TxEvent, TxManager, TxmConfig
-from ocr_client.committee_files import load_key_json, load_password, read_oracle_keys
+from ocr_client.committee.files import load_key_json, load_password, read_oracle_keys
 from ocr_client.crypto import get_backend
 from ocr_client.errors import ChainError, ConfigError, KeyFileError
 from ocr_client.feed import Feed

@@ -17,7 +17,7 @@ from eth_account.signers.local import LocalAccount
 from ocr_client.chain.nonces import ABANDONED, CONFIRMED, REVERTED, TxRecord
 from ocr_client.chain.report_guard import parse_report_key, report_key
 from ocr_client.chain.txmanager import TxManager, TxRequest
-from ocr_client.committee_contract import SingleFeedContract
+from ocr_client.committee.contract import SingleFeedContract
 from ocr_client.errors import OCRError, TransactionRevertedError
 from ocr_client.protocol.ports import ReportId, TransmitOutcome
 

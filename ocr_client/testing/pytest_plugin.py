@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from web3 import Web3
 
-from ocr_client import gas_snapshot
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
-from ocr_client.testing.local_feed import LocalFeed
+from ocr_client.gas import snapshot as gas_snapshot
+from ocr_client.local.feed import LocalFeed
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -31,8 +31,8 @@ from ocr_client.chain.rpc_pool import RpcPool, pool_web3
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.chain.txmanager import TxEvent, TxManager, TxmConfig, TxRequest
 from ocr_client.feed import Feed
+from ocr_client.local.feed import LocalFeed
 from ocr_client.testing.fault_proxy import FaultProxy, Faults
-from ocr_client.testing.local_feed import LocalFeed
 
 #: Gas limit of a scenario transmit (n = 4 uses about 200,000).
 TRANSMIT_GAS: Final[int] = 400_000

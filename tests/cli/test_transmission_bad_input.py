@@ -14,8 +14,8 @@ from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil, free_port
 from ocr_client.chain.fees import GWEI
 from ocr_client.chain.nonces import SqliteTxStore
+from ocr_client.cli.node import main as node_main
 from ocr_client.committee import LocalCommittee
-from ocr_client.node.cli import main as node_main
 from tests.cli.test_cli import Result, assert_one_line_error, ocr
 from tests.node.support import provision
 
@@ -109,7 +109,7 @@ def test_ocr_node_refuses_an_rpc_of_another_chain_in_one_line(tmp_path: Path, an
 def test_ocr_node_with_a_locked_transmitter_keystore_and_no_password_says_so_in_one_line(
         tmp_path: Path, anvil: Anvil, monkeypatch: pytest.MonkeyPatch) -> None:
     from ocr_client.chain.rpc import connect
-    from ocr_client.testing.local_feed import LocalFeed
+    from ocr_client.local.feed import LocalFeed
 
     monkeypatch.delenv("OCR_KEYSTORE_PASSWORD", raising=False)
     local = LocalFeed.deploy(connect(anvil.rpc_url), n=4, seed=3)
