@@ -15,7 +15,7 @@ from ocr_client.chain.anvil import Anvil, free_port
 from ocr_client.chain.fees import GWEI
 from ocr_client.chain.nonces import SqliteTxStore
 from ocr_client.cli.node import main as node_main
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from tests.cli.test_cli import Result, assert_one_line_error, ocr
 from tests.node.support import provision
 
