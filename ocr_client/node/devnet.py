@@ -84,7 +84,7 @@ class Devnet:
                  volatility: float = 0.002, noise: float = 0.0005, log_level: str = "INFO",
                  block_time: int | None = None, rpc_urls: tuple[str, ...] = (), owner: LocalAccount | None = None,
                  transmission: dict[str, Any] | None = None, password: str | None = None,
-                 funding_wei: int = DEVNET_FUNDING_WEI) -> None:
+                 funding_wei: int = DEVNET_FUNDING_WEI, committee: LocalCommittee | None = None) -> None:
         if nodes < 1:
             raise DevnetError(f"a devnet needs at least one node, got {nodes}")
         self.n = nodes
@@ -102,6 +102,7 @@ class Devnet:
         self.transmission = transmission
         self.password = password
         self.funding_wei = funding_wei
+        self._given_committee = committee
         if rpc_urls and owner is None:
             raise DevnetError("a devnet on an existing chain (--rpc-url) needs a funded deployer key "
                               "(--private-key-file or OCR_PRIVATE_KEY)")
@@ -170,6 +171,7 @@ class Devnet:
     def _start(self) -> None:
         if self.directory is None:
             self.directory = Path(tempfile.mkdtemp(prefix="ocr-devnet-"))
+        self.directory = self.directory.resolve()  # the nodes run with it as their working folder
         self.directory.mkdir(parents=True, exist_ok=True)
         if any(self.directory.iterdir()):
             raise DevnetError(f"{self.directory} is not empty; give a new or empty --dir")
@@ -183,7 +185,7 @@ class Devnet:
             self.w3 = w3 = connect(self.anvil.rpc_url)
         preflight(w3)
         owner = self.owner or dev_account(0)
-        self.committee = committee = LocalCommittee.create(self.n, seed=self.seed)
+        self.committee = committee = self._given_committee or LocalCommittee.create(self.n, seed=self.seed)
         self.feed = feed = Feed.deploy(w3, owner, self.decimals, "DEVNET / USD")
         feed.set_config(owner, committee.onchain_config(MIN_ANSWER, MAX_ANSWER))
         for account in committee.transmitters:
