@@ -75,6 +75,7 @@ def test_an_rpc_failing_a_fifth_of_calls_timing_out_and_resetting_still_lands_ev
     assert result.blocks_to_land == [1, 1, 1]
 
 
+@pytest.mark.slow  # the pool's own tests (test_rpc_pool.py) cover the choice in the quick tier
 def test_a_lagging_rpc_is_not_chosen_and_one_of_another_chain_is_excluded(tmp_path: Path) -> None:
     result = s.lagging_and_wrong_chain(tmp_path)
     assert_sound(result)

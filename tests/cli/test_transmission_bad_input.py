@@ -71,8 +71,7 @@ def test_a_fee_cap_below_the_base_fee_waits_says_so_and_gives_up_without_holding
         chain: tuple[Anvil, Path, Path, str], tmp_path: Path) -> None:
     node = chain[0]
     store = tmp_path / "txm.sqlite"
-    ocr("push", "--feed", chain[3], "--keys", str(chain[2]), "--value", "1", "--rpc-url", node.rpc_url,
-        "--private-key-file", str(chain[1]), "--tx-store", str(tmp_path / "other.sqlite"), "--fund-transmitter")
+    node.set_balance(_transmitter(store), 10**18)
     node.set_next_base_fee(50 * GWEI)
     node.mine()
     code, out, err = push(chain, store, "--max-fee-per-gas", "20", "--timeout", "1")
