@@ -311,6 +311,18 @@ class SqliteTxStore:
             conn.execute("UPDATE txm_txs SET state = ?, error = COALESCE(?, error), nonce_released = ? WHERE id = ?",
                          (state, error, 1 if release_nonce else 0, tx_id))
 
+    def holders(self, chain_id: int, address: str, nonce: int) -> list[TxRecord]:
+        """Every transaction that was ever given ``nonce`` (an abandoned one and its successor)."""
+        with self._lock:
+            rows = self._conn.execute(f"SELECT {_TX_COLUMNS} FROM txm_txs WHERE chain_id = ? AND address = ? AND nonce = ?",
+                                      (chain_id, address, nonce)).fetchall()
+        return [_tx(r) for r in rows]
+
+    def requeue(self, tx_id: int) -> None:
+        """Its nonce was consumed by another of our transactions: it needs a new one."""
+        with self._write() as conn:
+            conn.execute("UPDATE txm_txs SET state = ?, nonce = NULL WHERE id = ?", (QUEUED, tx_id))
+
     def unrelease(self, tx_id: int) -> None:
         with self._write() as conn:
             conn.execute("UPDATE txm_txs SET nonce_released = 0 WHERE id = ?", (tx_id,))

@@ -271,6 +271,8 @@ class TxManager:
             return
         attempts = self.store.attempts(tx.id)
         if chain_nonce > (tx.nonce or 0):
+            if self._taken_by_abandoned(tx):
+                return
             misses = self._lost.get(tx.id, 0) + 1
             self._lost[tx.id] = misses
             if misses >= LOST_NONCE_POLLS:
@@ -287,6 +289,26 @@ class TxManager:
             self._bump(tx, last, head)
         elif self.clock() - last.sent_at >= self.config.resend_after_s or last.sent_at > self.clock():
             self._broadcast(tx, last, head, resend=True)
+
+    def _taken_by_abandoned(self, tx: TxRecord) -> bool:
+        """The abandoned transaction that handed ``tx`` its nonce was mined first: record that, and
+        queue ``tx`` again for a new nonce (its report is still wanted)."""
+        assert tx.nonce is not None  # only called for a transaction holding a nonce
+        for other in self.store.holders(self.chain_id, self.address, tx.nonce):
+            if other.id == tx.id:
+                continue
+            for attempt in self.store.attempts(other.id):
+                receipt = self._receipt(attempt.hash)
+                if receipt is None:
+                    continue
+                self.store.set_mined(other.id, ABANDONED, attempt.hash, _hex(receipt["blockNumber"]),
+                                     str(receipt["blockHash"]), _hex(receipt["gasUsed"]),
+                                     _hex(receipt.get("effectiveGasPrice", "0x0")))
+                self._event("abandoned-mined", other, tx=attempt.hash, why="mined before its successor replaced it")
+                self.store.requeue(tx.id)
+                self._event("requeued", tx, old_nonce=tx.nonce)
+                return True
+        return False
 
     def _receipt(self, tx_hash: str) -> dict[str, Any] | None:
         receipt = self.rpc.request("eth_getTransactionReceipt", [tx_hash])
