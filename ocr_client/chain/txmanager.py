@@ -178,6 +178,8 @@ class TxManager:
             live = self.store.live(self.chain_id, self.address)
             if not self._resumed:
                 self._resumed = True
+                balance = _hex(self.rpc.request("eth_getBalance", [self.address, "latest"]))
+                self._event("balance", None, balance_wei=balance)  # the gauge is there before the first send
                 self._resend_all(live, head)
             for tx in live:
                 if tx.nonce is not None:
