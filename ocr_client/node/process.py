@@ -23,6 +23,7 @@ from typing import Final
 import requests
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from web3 import Web3
 from web3.exceptions import Web3Exception
 
 from ocr_client.chain.fees import FeeConfig
@@ -117,6 +118,9 @@ class NodeProcess:
         self.txm: TxManager | None = None
         self.tx_store: SqliteTxStore | None = None
         self._shutdown_metrics: Callable[[], None] | None = None
+        #: The chain connection and transmitter account, once open (for services added by on_open).
+        self.w3: Web3 | None = None
+        self.account: LocalAccount | None = None
 
     def open(self) -> OracleNode:
         """Check the chain against the config, then build the node (not started yet)."""
@@ -125,7 +129,8 @@ class NodeProcess:
         pool = RpcPool(cfg.rpc_urls, expected_chain_id=cfg.chain_id,
                        on_error=self.metrics.rpc_error if self.metrics is not None else None)
         chain_id = pool.check()  # one line naming each RPC that is down or of another chain
-        feed = Feed(pool_web3(pool), cfg.feed)
+        w3 = pool_web3(pool)  # contract reads fail over with the transaction manager's requests
+        feed = Feed(w3, cfg.feed)
         digest = feed.config_digest()
         if digest == b"\x00" * 32:
             raise ConfigError(f"feed {feed.address} has no configuration yet: run set-config first")
@@ -167,6 +172,7 @@ class NodeProcess:
             telemetry=Fanout(log_sink(logging.INFO), *sinks),
             unix_offset=time.time() - clock.now())
         self.node = OracleNode(ctx, self.transport)
+        self.w3, self.account = w3, account
         LOG.info("node=%d event=\"configured\" feed=%s digest=0x%s transmitter=%s bind=%s store=%s", cfg.index,
                  feed.address, digest.hex(), account.address, cfg.bind, cfg.store)
         return self.node
@@ -223,11 +229,17 @@ class NodeProcess:
         LOG.info("node=%d event=\"stopped\"", self.config.index)
 
 
-def run_node_process(config: NodeConfig, stop: Callable[[], bool]) -> None:
-    """Open, run until ``stop()``, and always close: the whole life of one node process."""
+def run_node_process(config: NodeConfig, stop: Callable[[], bool],
+                     on_open: Callable[[NodeProcess], None] | None = None) -> None:
+    """Open, run until ``stop()``, and always close: the whole life of one node process.
+
+    ``on_open`` runs once the node is built and before it starts: the place for services that
+    layers above the node add (``ocr node --slash-staking`` submits evidence from the store)."""
     process = NodeProcess(config)
     try:
         process.open()
+        if on_open is not None:
+            on_open(process)
         process.run(stop)
     finally:
         process.close()
