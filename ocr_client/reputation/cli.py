@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ocr_client.reputation.errors import ReputationError
+from ocr_client.reputation.publish_cli import add_publication_parsers, run_publish, run_verify
 from ocr_client.reputation.window import DEFAULT_RECENT_REPORTS, Since, parse_duration
 
 if TYPE_CHECKING:
@@ -58,6 +59,10 @@ def _since(text: str) -> Since:
 def _scoring_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", required=True, help="the reputation database (DuckDB file)")
     p.add_argument("--feed", action="append", default=[], help="score only this feed (repeat; a hub's feed as 0xHUB/ID)")
+    _method_options(p)
+
+
+def _method_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--weights", help="TOML or JSON metric -> weight (names: docs/reputation.md)")
     p.add_argument("--since", type=_since, help="window start: unix seconds, ISO date (UTC), or 7d/12h before the newest block")
     p.add_argument("--half-life", type=_duration, help="time-decay half-life (e.g. 7d); default: no decay")
@@ -103,12 +108,23 @@ def add_reputation_parser(subparsers: Any) -> None:
     _scoring_options(report)
     report.add_argument("--html", required=True, help="the page to write")
 
+    add_publication_parsers(sub, _scoring_options, _method_options)
+
     export = sub.add_parser("export", help="copy every table to Parquet")
     export.add_argument("--db", required=True)
     export.add_argument("--parquet", required=True, help="directory for one .parquet file per table")
 
 
 def run_reputation(args: argparse.Namespace) -> None:
+    if args.reputation_command == "publish":
+        run_publish(args, _options(args))
+        return
+    if args.reputation_command == "verify":
+        args.feed = []
+        status = run_verify(args, _options(args))
+        if status:
+            raise SystemExit(status)
+        return
     {"index": _index, "score": _score, "report": _report, "export": _export}[args.reputation_command](args)
 
 

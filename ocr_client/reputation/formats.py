@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from ocr_client.reputation import decode_ocr2, decode_ours
+from ocr_client.reputation import decode_ocr2, decode_ours, decode_staking
 from ocr_client.reputation.configs import ConfigBook
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
 
 #: What a format's events carry beyond observations and their observer indices.
 OBSERVATION_TIMESTAMPS: Final[str] = "observation_timestamps"
 SIGNERS: Final[str] = "signers"
+STAKES: Final[str] = "stakes"
 
 #: Decode one log into the batch; a ConfigSet decoder returns previousConfigBlockNumber.
 LogDecoder = Callable[[RawLog, LogPlace, ConfigBook, Batch], object]
@@ -77,6 +78,13 @@ def build_formats() -> tuple[Format, ...]:
                frozenset({OBSERVATION_TIMESTAMPS}),
                {decode_ours.MULTI_FEED: multi.feed, decode_ours.MULTI_REPORT: multi.report,
                 decode_ours.MULTI_CONFIG_SET: _ours_config("ocr-multifeed")}),
+        # Not a feed: the stake behind a feed's oracles. No ConfigSet (its committee is its feed's), so
+        # the config history walk finds none (it has no latestConfigDetails).
+        Format(decode_staking.FORMAT, decode_staking.STAKED, "", frozenset({STAKES}),
+               {decode_staking.STAKED: decode_staking.decode_staked,
+                decode_staking.WITHDRAWN: decode_staking.decode_withdrawn,
+                decode_staking.SLASHED: decode_staking.decode_slashed,
+                decode_staking.ALERT_RAISED: decode_staking.decode_alert}),
         Format(decode_ocr2.FORMAT, decode_ocr2.OCR2_TRANSMISSION, decode_ocr2.OCR2_CONFIG_SET, frozenset(),
                {decode_ocr2.OCR2_TRANSMISSION: decode_ocr2.decode_transmission,
                 decode_ocr2.OCR2_CONFIG_SET: decode_ocr2.decode_config}),

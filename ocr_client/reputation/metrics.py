@@ -94,9 +94,9 @@ METRICS: Final[tuple[Metric, ...]] = (
     Metric("distinct_feeds", "s_obs", "count(DISTINCT feed)", "higher", "feeds", "feeds it observed for"),
     Metric("total_reports", "s_obs", "count(*)", "higher", "reports", "included observations in the window"),
     Metric("stake", "s_stakes", "sum(staked)::DOUBLE", "higher", "token units",
-           "stake at risk (filled once the staking events are indexed)", "stakes"),
+           "stake at risk, active plus unbonding (index the feed's OracleStaking contract too)", "stakes"),
     Metric("slashed", "s_stakes", "sum(slashed)::DOUBLE", "lower", "token units",
-           "stake slashed (filled once the staking events are indexed)", "stakes"),
+           "stake lost to slashing (equivocation proofs and staleness alerts)", "stakes"),
 )
 METRIC_NAMES: Final[tuple[str, ...]] = tuple(m.name for m in METRICS)
 BY_NAME: Final[dict[str, Metric]] = {m.name: m for m in METRICS}
@@ -192,7 +192,7 @@ def build_scope(store: Store, scope: Scope) -> int:
     con.execute("""CREATE OR REPLACE TEMP TABLE s_stakes AS
         SELECT coalesce(op.operator, s.oracle) AS entity, s.oracle AS address, s.staked, s.slashed
         FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
-        WHERE s.contract IN (SELECT DISTINCT contract FROM s_reports)""")
+        WHERE s.oracle IN (SELECT DISTINCT address FROM s_slots)""")
     count = con.execute("SELECT count(*) FROM s_reports").fetchone()
     return int(count[0]) if count else 0
 

@@ -43,6 +43,8 @@ class Batch:
     observations: list[str] = field(default_factory=list)
     signers: list[Row] = field(default_factory=list)
     receipts: list[Row] = field(default_factory=list)
+    stakes: list[Row] = field(default_factory=list)
+    alerts: list[Row] = field(default_factory=list)
     #: block number -> (hash, timestamp or None until fetched)
     blocks: dict[int, tuple[str, int | None]] = field(default_factory=dict)
     #: transmission tx hashes (receipts are fetched for these when asked)

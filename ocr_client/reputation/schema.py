@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 APP: Final[str] = "ocr-client reputation"
-SCHEMA_VERSION: Final[str] = "1"
+SCHEMA_VERSION: Final[str] = "2"
 
 #: Tables written per chunk, with their columns in insertion order (the CSV bulk path needs it).
 TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
@@ -33,6 +33,11 @@ TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
                 ("block_number", "BIGINT")),
     "receipts": (("tx_hash", "VARCHAR"), ("contract", "VARCHAR"), ("sender", "VARCHAR"), ("status", "INTEGER"),
                  ("gas_used", "BIGINT"), ("effective_gas_price", "HUGEINT"), ("block_number", "BIGINT")),
+    "stakes": (("oracle", "VARCHAR"), ("contract", "VARCHAR"), ("staked", "HUGEINT"), ("slashed", "HUGEINT"),
+               ("block_number", "BIGINT"), ("tx_hash", "VARCHAR"), ("log_index", "INTEGER")),
+    "alerts": (("contract", "VARCHAR"), ("alerter", "VARCHAR"), ("round_id", "BIGINT"), ("updated_at", "BIGINT"),
+               ("slashed", "HUGEINT"), ("reward", "HUGEINT"), ("block_number", "BIGINT"), ("tx_hash", "VARCHAR"),
+               ("log_index", "INTEGER")),
 }
 
 DDL: Final[str] = """
@@ -58,14 +63,17 @@ CREATE TABLE receipts (tx_hash VARCHAR, contract VARCHAR, sender VARCHAR, status
     effective_gas_price HUGEINT, block_number BIGINT);
 CREATE TABLE operators (address VARCHAR PRIMARY KEY, operator VARCHAR NOT NULL);
 CREATE TABLE funders (address VARCHAR PRIMARY KEY, funder VARCHAR, block_number BIGINT, tx_hash VARCHAR);
--- Staking (issue 11): empty until a staking format's decoder fills it; the metrics read it already.
+-- Staking (OracleStaking, decode_staking.py): one signed row per Staked / Withdrawn / Slashed, so
+-- sum(staked) is the stake at risk and sum(slashed) the stake lost; one alerts row per AlertRaised.
 CREATE TABLE stakes (oracle VARCHAR, contract VARCHAR, staked HUGEINT, slashed HUGEINT, block_number BIGINT,
     tx_hash VARCHAR, log_index INTEGER);
+CREATE TABLE alerts (contract VARCHAR, alerter VARCHAR, round_id BIGINT, updated_at BIGINT, slashed HUGEINT,
+    reward HUGEINT, block_number BIGINT, tx_hash VARCHAR, log_index INTEGER);
 """
 
 #: Tables whose rows belong to a block (rolled back on a reorg), keyed by the column naming the contract.
 #: config_oracles follows its configs row (see Store.rollback_from).
 BLOCK_TABLES: Final[dict[str, str]] = {
     "configs": "contract", "reports": "contract", "observations": "feed",
-    "signers": "feed", "receipts": "contract", "stakes": "contract",
+    "signers": "feed", "receipts": "contract", "stakes": "contract", "alerts": "contract",
 }

@@ -149,6 +149,8 @@ class Store:
         self._insert_lines("observations", batch.observations)
         self._insert("signers", batch.signers)
         self._insert("receipts", batch.receipts)
+        self._insert("stakes", batch.stakes)
+        self._insert("alerts", batch.alerts)
 
     def _has_config(self, contract: str, digest: str) -> bool:
         return self.con.execute("SELECT 1 FROM configs WHERE contract = ? AND config_digest = ?",
