@@ -12,7 +12,7 @@ from ocr_client.reputation.indexer import Progress
 class TerminalProgress:
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = sys.stderr if stream is None else stream  # looked up now: stderr may have been replaced
-        self.enabled = stream.isatty()
+        self.enabled = self.stream.isatty()
         self.started = time.monotonic()
 
     def __call__(self, p: Progress) -> None:
