@@ -1,1 +1,2 @@
-"""ocr-client's test suite: a regular package, so a dependency's top-level ``tests`` package (pymultihash ships one) cannot shadow it."""
+"""ocr-client's test suite, a regular package so that a dependency's top-level ``tests`` package
+(pymultihash, installed with the ape extra, ships one) cannot shadow it."""

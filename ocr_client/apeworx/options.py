@@ -36,17 +36,22 @@ class OneLineNetworkChoice(NetworkChoice):  # type: ignore[misc]
 
 def network_option() -> Callable[[F], F]:
     """``--network ECOSYSTEM:NETWORK:PROVIDER`` (default: the project's default network)."""
-    return click.option(cls=NetworkOption, type=OneLineNetworkChoice(case_sensitive=False))
+    option: Callable[[F], F] = click.option(cls=NetworkOption, type=OneLineNetworkChoice(case_sensitive=False))
+    return option
 
 
 def account_option() -> Callable[[F], F]:
     """``--account ALIAS``: an account imported with ``ape accounts import ALIAS``, or ``TEST::n``."""
-    return click.option("--account", "alias", required=True, metavar="ALIAS",
-                        help="ape account alias (passphrase from APE_ACCOUNTS_<alias>_PASSPHRASE), or TEST::n on a local network")
+    option: Callable[[F], F] = click.option(
+        "--account", "alias", required=True, metavar="ALIAS",
+        help="ape account alias (passphrase from APE_ACCOUNTS_<alias>_PASSPHRASE), or TEST::n on a local network")
+    return option
 
 
 def json_option() -> Callable[[F], F]:
-    return click.option("--json", "as_json", is_flag=True, help="print one JSON object instead of a sentence")
+    option: Callable[[F], F] = click.option("--json", "as_json", is_flag=True,
+                                            help="print one JSON object per result instead of a sentence")
+    return option
 
 
 def one_line_errors(func: F) -> F:
@@ -62,9 +67,10 @@ def one_line_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def script_command() -> Callable[[F], click.Command]:
-    """A command run on ape's connected provider (ape connects before the body runs)."""
-    return click.command(cls=ConnectedProviderCommand)
+def script_command() -> Callable[[F], Any]:
+    """The ``cli`` command of a script: ape connects the chosen network before the body runs."""
+    command: Callable[[F], Any] = click.command(cls=ConnectedProviderCommand)
+    return command
 
 
 def emit(as_json: bool, data: dict[str, Any], sentence: str) -> None:

@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -43,7 +43,7 @@ class ApeCLI:
 
     data_folder: Path
     foundry_host: str | None = None
-    cwd: Path = paths.project_root()
+    cwd: Path = field(default_factory=paths.project_root)
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("APE_")}
