@@ -14,23 +14,35 @@ from typing import Any
 
 from ape import accounts
 from ape.exceptions import AccountsError
+from web3 import Web3
 
 from ocr_client.apeworx.names import TEST_ACCOUNT_PREFIX, passphrase_variable
 from ocr_client.errors import ApeScriptError
 
 
-def load_account(alias: str) -> Any:
-    """The ape account named ``alias``, unlocked for this run; one ApeScriptError line otherwise."""
+def _find(alias: str) -> Any:
     if alias.startswith(TEST_ACCOUNT_PREFIX):
         return _test_account(alias)
     try:
-        account = accounts.load(alias)
+        return accounts.load(alias)
     except (KeyError, ValueError):
         known = ", ".join(sorted(accounts.aliases)) or "none"
         raise ApeScriptError(
             f"no ape account with alias {alias!r} (known aliases: {known}); "
             f"import one with `ape accounts import {alias}`"
         ) from None
+
+
+def address_of(alias_or_address: str) -> str:
+    """A checksummed address, or the address of an ape account (no passphrase needed to know it)."""
+    if Web3.is_address(alias_or_address):
+        return str(Web3.to_checksum_address(alias_or_address))
+    return str(_find(alias_or_address).address)
+
+
+def load_account(alias: str) -> Any:
+    """The ape account named ``alias``, unlocked for this run; one ApeScriptError line otherwise."""
+    account = _find(alias)
     if getattr(account, "locked", False):
         variable = passphrase_variable(alias)
         passphrase = os.environ.get(variable)

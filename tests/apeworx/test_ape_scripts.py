@@ -82,7 +82,9 @@ def test_deploy_configure_push_on_an_interval_and_read(w3: Web3, keys: Path, ape
     assert configured["config_digest"] == "0x" + feed.config_digest().hex()
 
     transmitter = import_transmitter(ape, keys, "oracle1")
-    fund(w3, transmitter)
+    [funded] = ape.script_json("fund_account", "--account", "TEST::0", "--to", "oracle1", "--ether", "1")
+    assert (funded["to"], funded["wei"]) == (Web3.to_checksum_address(transmitter), 10**18)
+    assert w3.eth.get_balance(Web3.to_checksum_address(transmitter)) >= 10**18
     nonce_before = w3.eth.get_transaction_count(Web3.to_checksum_address(transmitter))
     pushed = ape.script_json("push_reports", "--account", "oracle1", "--feed", feed.address, "--keys", str(keys),
                              "--value", "3012.5", "--interval", "0.2", "--count", "3", env=unlocked("oracle1"))
