@@ -53,6 +53,7 @@ test-all: setup
 lint: setup
 	$(BIN)/ruff check ocr_client tests scripts benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 gas-snapshot: setup
 	$(BIN)/python -m pytest -q tests/gas --update-gas-snapshot

@@ -22,8 +22,8 @@ import time
 from collections import defaultdict
 from dataclasses import replace
 
+from ocr_client.local.feed import LocalFeed
 from ocr_client.protocol.simulation import SIM_TIMING, OracleSimulation, SimulationSettings
-from ocr_client.testing.local_feed import LocalFeed
 
 #: Zero protocol delays: a round starts as soon as the last one is decided (DeltaRound is the only
 #: pause, and it is tiny); no latency, no jitter. rMax is high so epochs rarely change.

@@ -13,8 +13,9 @@ from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.rpc import connect
-from ocr_client.gas_scenarios import SEED, run_scenario
-from ocr_client.testing.local_feed import LocalFeed
+from ocr_client.gas.scenarios import run_scenario
+from ocr_client.local.feed import LocalFeed
+from ocr_client.local.scenario import SEED
 
 INTRINSIC = 21_000
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ocr_client.testing.vectors import build_all
+from ocr_client.local.vectors import build_all
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "vectors" / "reports.json"
 

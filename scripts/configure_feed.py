@@ -15,7 +15,7 @@ import click
 from ocr_client.apeworx.accounts import load_account
 from ocr_client.apeworx.feed import configure_feed
 from ocr_client.apeworx.options import account_option, emit, json_option, network_option, one_line_errors, script_command
-from ocr_client.testing.local_feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER
+from ocr_client.local.feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER
 
 
 @script_command()

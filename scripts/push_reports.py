@@ -23,7 +23,7 @@ from ocr_client.apeworx.accounts import load_account
 from ocr_client.apeworx.feed import ape_web3, push_value
 from ocr_client.apeworx.options import account_option, emit, json_option, network_option, one_line_errors, script_command
 from ocr_client.apeworx.schedule import PushSchedule, run_schedule
-from ocr_client.committee_files import load_password, read_committee
+from ocr_client.committee.files import load_password, read_committee
 from ocr_client.errors import ApeScriptError, SourceConfigError
 from ocr_client.feed import Feed
 from ocr_client.sources.base import DataSource

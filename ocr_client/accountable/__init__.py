@@ -6,8 +6,9 @@ a report carries one aggregate signature plus a bitmap naming its signers (contr
 - :mod:`.layout`: the transmit() calldata (report, aggregate signature, signer bitmap, index);
 - :mod:`.checks`: the contract's transmit rules in its order (``first_violation``);
 - :mod:`.contract`: :class:`AccountableFeedHandle`, a handle on a deployed AccountableFeed;
-- :mod:`.local`: :class:`LocalAccountableFeed`, deploy + configure + sign + push in one process;
-- :mod:`.scheme`: :class:`AccountableScheme`, the gas-bench scheme "accountable-bls".
+- :mod:`.local`: :class:`LocalAccountableFeed`, deploy + configure + sign + push in one process.
+
+The gas-bench scheme "accountable-bls" is :mod:`ocr_client.gas.schemes.accountable`.
 """
 
 from __future__ import annotations

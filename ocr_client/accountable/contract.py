@@ -13,7 +13,7 @@ from ocr_client.accountable.config import AccountableConfig, validate_accountabl
 from ocr_client.accountable.layout import signers_of
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee_contract import SingleFeedContract
+from ocr_client.committee.contract import SingleFeedContract
 from ocr_client.report.layout import Observation, decode_event_observations
 
 ACCOUNTABLE_FEED_CONTRACT = "AccountableFeed"

@@ -18,7 +18,7 @@ from eth_account.signers.local import LocalAccount
 
 from ocr_client.accountable.config import AccountableConfig
 from ocr_client.accountable.layout import bitmap_of
-from ocr_client.committee import committee_shape, transmitter_key
+from ocr_client.committee.local import committee_shape, transmitter_key
 from ocr_client.constants import CURVE_ORDER
 from ocr_client.crypto import BLSBackend, get_backend
 from ocr_client.crypto.threshold import CombinedSignature, PartialSignature

@@ -20,10 +20,10 @@ from ocr_client.accountable.layout import bitmap_of, encode_accountable_calldata
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.crypto.threshold import CombinedSignature
+from ocr_client.local.base import LocalCommitteeFeed, SignedCall, on_chain
+from ocr_client.local.feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER, DEFAULT_TIMESTAMP
 from ocr_client.report.layout import Observation, Report, encode_report
 from ocr_client.report.median import build_report
-from ocr_client.testing.local_base import LocalCommitteeFeed, SignedCall, on_chain
-from ocr_client.testing.local_feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER, DEFAULT_TIMESTAMP
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from web3 import Web3
 from ocr_client.apeworx.contracts import container
 from ocr_client.chain.rpc import ChainInfo, preflight
 from ocr_client.chain.transactions import GAS_MARGIN_DEN, GAS_MARGIN_NUM, estimate_gas
-from ocr_client.committee import LocalCommittee
-from ocr_client.committee_files import read_onchain_config
+from ocr_client.committee.files import read_onchain_config
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.errors import ApeScriptError, ChainError
-from ocr_client.feed import FEED_CONTRACT, Feed
+from ocr_client.feed.handle import FEED_CONTRACT, Feed
 from ocr_client.report.config import validate_config
 from ocr_client.report.layout import Observation, encode_report, encode_transmit_calldata, signing_digest
 from ocr_client.report.median import build_report

@@ -3,7 +3,7 @@
 This is what Chainlink's OCR2Aggregator does today. ``OCR2StyleAggregator`` does the same
 per-transmit work (contracts/baselines/OCR2StyleAggregator.sol says what exactly), and its gas is
 held within 5% of OCR2Aggregator's own (tests/baselines). The scenario mirrors
-:mod:`ocr_client.gas_scenarios`: seeded keys, fixed values and timestamps, n observations,
+:mod:`ocr_client.local.scenario`: seeded keys, fixed values and timestamps, n observations,
 round 1 warms up, round 2 is measured.
 
 OCR2 stops at 31 oracles: observer indices and recovery ids are one byte each of a single word.
@@ -28,13 +28,12 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.types import TxReceipt
 
-from ocr_client.bench_types import BenchResult, calldata_gas
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import call, send_transaction
-from ocr_client.committee import default_f
+from ocr_client.committee.local import default_f
 from ocr_client.errors import ConfigError
-from ocr_client.gas_scenarios import SEED, TIMESTAMP, fixed_values
+from ocr_client.local.scenario import SEED, TIMESTAMP, fixed_values
 
 SCHEME_NAME: Final[str] = "ecdsa"
 #: OCR2's exact encoding (OCR2Aggregator's maxNumOracles).
@@ -264,30 +263,3 @@ def run_scenario(w3: Web3, n: int, seed: int = SEED,
     aggregator.send(aggregator.signed_transmit(fixed_values(n, WARM_UP_ROUND), TIMESTAMP, EPOCH, WARM_UP_ROUND))
     measured = aggregator.signed_transmit(fixed_values(n, MEASURED_ROUND), TIMESTAMP + 1, EPOCH, MEASURED_ROUND)
     return aggregator, measured, aggregator.send(measured)
-
-
-class EcdsaScheme:
-    """OCR2: one transmission with f+1 ECDSA signatures, n observations.
-
-    n <= 31 runs OCR2's exact encoding; 32..255 the wide variant (an extrapolation: OCR2 itself
-    stops at 31).
-    """
-
-    name = SCHEME_NAME
-
-    def supports(self, n: int, feeds: int) -> bool:
-        return feeds == 1 and MIN_ORACLES <= n <= WIDE_MAX_ORACLES
-
-    def measure(self, w3: Web3, n: int, feeds: int) -> BenchResult:
-        if not self.supports(n, feeds):
-            raise ConfigError(
-                f"{self.name} cannot run n = {n}, feeds = {feeds} (one feed, {MIN_ORACLES}..{WIDE_MAX_ORACLES} oracles)"
-            )
-        aggregator, measured, receipt = run_scenario(w3, n)
-        calldata = measured.calldata
-        gas = int(receipt["gasUsed"])
-        return BenchResult(
-            scheme=self.name, n=n, f=aggregator.f, feeds=1, observations=n, signers=aggregator.f + 1,
-            calldata_bytes=len(calldata), calldata_gas=calldata_gas(calldata), verify_gas=None,
-            gas_per_report=gas, gas_per_feed=gas,
-        )

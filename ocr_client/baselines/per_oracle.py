@@ -3,7 +3,7 @@
 This is the model Off-Chain Reporting replaced (Chainlink's FluxAggregator). ``PerOracleAggregator``
 does the same storage and event work per submission as FluxAggregator, so the gas of one round
 here, the SUM of its n ``submit`` receipts, is what that design costs per answer. The scenario
-mirrors :mod:`ocr_client.gas_scenarios`: seeded oracle keys, fixed values, round 1 warms up (the
+mirrors :mod:`ocr_client.local.scenario`: seeded oracle keys, fixed values, round 1 warms up (the
 round records and oracle slots become nonzero), round 2 is measured. Round sizes are
 min = max = n, so only the last submission of a round computes the median (the setting that makes
 an n-oracle round cost least).
@@ -23,13 +23,12 @@ from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.types import TxReceipt
 
-from ocr_client.bench_types import BenchResult, calldata_gas
 from ocr_client.chain.accounts import dev_account
+from ocr_client.chain.calldata import calldata_gas
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee import default_f
 from ocr_client.errors import ConfigError
-from ocr_client.gas_scenarios import SEED, fixed_values
+from ocr_client.local.scenario import SEED, fixed_values
 
 CONTRACT_NAME: Final[str] = "PerOracleAggregator"
 SCHEME_NAME: Final[str] = "per-oracle"
@@ -198,23 +197,3 @@ def run_scenario(w3: Web3, n: int, seed: int = SEED) -> tuple[PerOracleAggregato
     aggregator = PerOracleAggregator.deploy(w3, n, seed)
     aggregator.run_round(WARM_UP_ROUND, fixed_values(n, WARM_UP_ROUND))
     return aggregator, aggregator.run_round(MEASURED_ROUND, fixed_values(n, MEASURED_ROUND))
-
-
-class PerOracleScheme:
-    """n transactions per report: each oracle submits, the last computes the median on-chain."""
-
-    name = SCHEME_NAME
-
-    def supports(self, n: int, feeds: int) -> bool:
-        return feeds == 1 and 1 <= n <= MAX_ORACLES
-
-    def measure(self, w3: Web3, n: int, feeds: int) -> BenchResult:
-        if not self.supports(n, feeds):
-            raise ConfigError(f"{self.name} cannot run n = {n}, feeds = {feeds} (one feed, 1..{MAX_ORACLES} oracles)")
-        _, measured = run_scenario(w3, n)
-        gas = measured.gas_used
-        return BenchResult(
-            scheme=self.name, n=n, f=default_f(n), feeds=1, observations=n, signers=None,
-            calldata_bytes=measured.calldata_bytes, calldata_gas=measured.calldata_gas, verify_gas=None,
-            gas_per_report=gas, gas_per_feed=gas,
-        )

@@ -3,15 +3,15 @@
 - :mod:`~ocr_client.multifeed.layout`: the packed report (encode, decode, signing digest);
 - :mod:`~ocr_client.multifeed.config`: the hub's committee config and its digest;
 - :mod:`~ocr_client.multifeed.hub`: a handle on a deployed ``OCRMultiFeed`` and its views;
-- :mod:`~ocr_client.multifeed.local`: :class:`LocalMultiFeed`, a hub with an in-process committee;
-- :mod:`~ocr_client.multifeed.scheme`: the hub as an ``ocr gas bench`` scheme.
+- :mod:`~ocr_client.multifeed.local`: :class:`LocalMultiFeed`, a hub with an in-process committee.
+
+The hub as an ``ocr gas bench`` scheme is :mod:`ocr_client.gas.schemes.multifeed`.
 """
 
 from ocr_client.multifeed.config import MultiFeedConfig, multi_config_digest
 from ocr_client.multifeed.hub import FeedTransmission, MultiFeed, MultiTransmission
 from ocr_client.multifeed.layout import FeedSection, MultiReport, build_multi_report
 from ocr_client.multifeed.local import LocalMultiFeed, SignedMultiTransmit
-from ocr_client.multifeed.scheme import MultiFeedScheme
 
 __all__ = [
     "FeedSection",
@@ -19,7 +19,6 @@ __all__ = [
     "LocalMultiFeed",
     "MultiFeed",
     "MultiFeedConfig",
-    "MultiFeedScheme",
     "MultiReport",
     "MultiTransmission",
     "SignedMultiTransmit",

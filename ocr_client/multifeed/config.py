@@ -13,7 +13,7 @@ from typing import Final
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.errors import ConfigError
 from ocr_client.multifeed.layout import MAX_FEEDS
 from ocr_client.report.config import OnchainConfig, check_committee, validate_config

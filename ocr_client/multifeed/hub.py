@@ -20,7 +20,7 @@ from web3.types import TxReceipt
 from ocr_client.chain.compiler import artifact
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee_contract import CommitteeContract, RoundData
+from ocr_client.committee.contract import CommitteeContract, RoundData
 from ocr_client.multifeed.config import MultiFeedConfig, validate_multi_config
 from ocr_client.multifeed.layout import decode_feed_observations
 from ocr_client.report.layout import Observation

@@ -17,7 +17,9 @@ from web3.types import TxReceipt
 
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
+from ocr_client.local.base import LocalCommitteeFeed, SignedCall, on_chain
+from ocr_client.local.feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER, DEFAULT_TIMESTAMP
 from ocr_client.multifeed.config import MultiFeedConfig
 from ocr_client.multifeed.hub import MultiFeed
 from ocr_client.multifeed.layout import (
@@ -25,8 +27,6 @@ from ocr_client.multifeed.layout import (
     build_multi_report,
     encode_multi_report,
 )
-from ocr_client.testing.local_base import LocalCommitteeFeed, SignedCall, on_chain
-from ocr_client.testing.local_feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER, DEFAULT_TIMESTAMP
 
 DEFAULT_DECIMALS: Final[int] = 8
 

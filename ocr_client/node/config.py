@@ -45,7 +45,6 @@ from web3 import Web3
 
 from ocr_client.errors import ConfigError, OCRError
 from ocr_client.net.zmq_transport import PeerInfo, public_key_of, validate_peers
-from ocr_client.node.cli import LOG_LEVELS
 from ocr_client.node.offchain import open_shared_secret
 from ocr_client.protocol.config import ProtocolConfig, Timing
 from ocr_client.sources import source_from_config
@@ -60,6 +59,9 @@ _OFFCHAIN: Final[frozenset[str]] = frozenset({
     "n", "f", "threshold", "timing", "min_answer", "max_answer", "sanity_band", "ed25519_public_keys",
     "sealed_shared_secrets"})
 _TIMING_FIELDS: Final[dict[str, type]] = {f.name: (int if f.name == "r_max" else float) for f in dataclasses.fields(Timing)}
+
+#: The log levels a node config (and ``ocr node --log-level``) accepts.
+LOG_LEVELS: Final[tuple[str, ...]] = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class NodeConfigError(ConfigError):

@@ -2,7 +2,7 @@
 
 ``ocr devnet`` is what a dApp developer runs to get a feed that updates by itself, and what the
 multi-process tests run to exercise the real transport. Every oracle is a separate OS process
-(``python -m ocr_client.node node --config ...``) talking CURVE-authenticated ZeroMQ on
+(``python -m ocr_client.cli.node node --config ...``) talking CURVE-authenticated ZeroMQ on
 127.0.0.1, with its own SQLite store and log file, so killing and restarting one behaves exactly
 like a crashed production node.
 
@@ -31,8 +31,8 @@ from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect, preflight
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee import LocalCommittee
-from ocr_client.committee_contract import RoundData
+from ocr_client.committee.contract import RoundData
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.errors import OCRError
 from ocr_client.feed import Feed
 from ocr_client.node.provision import NodeSetup, config_path, derived_int, log_path, store_path, write_node_configs
@@ -58,7 +58,7 @@ class DevnetError(OCRError):
 
 def node_command(config: Path, log_level: str = "INFO") -> list[str]:
     """How the devnet starts one node: this interpreter, so it runs the same code as the caller."""
-    return [sys.executable, "-m", "ocr_client.node", "node", "--config", str(config), "--log-level", log_level]
+    return [sys.executable, "-m", "ocr_client.cli.node", "node", "--config", str(config), "--log-level", log_level]
 
 
 def format_answer(answer: int, decimals: int) -> str:

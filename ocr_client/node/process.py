@@ -23,7 +23,7 @@ import requests
 from web3.exceptions import Web3Exception
 
 from ocr_client.chain.rpc import connect
-from ocr_client.committee_files import load_password, read_oracle_keys
+from ocr_client.committee.files import load_password, read_oracle_keys
 from ocr_client.crypto import get_backend
 from ocr_client.errors import ChainError, ConfigError
 from ocr_client.feed import Feed

@@ -23,8 +23,8 @@ from nacl.signing import SigningKey
 from zmq.utils import z85
 
 from ocr_client.chain.anvil import free_ports
-from ocr_client.committee import LocalCommittee
-from ocr_client.committee_files import write_committee
+from ocr_client.committee.files import write_committee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.node.config import timing_to_json
 from ocr_client.node.offchain import seal_shared_secret
 from ocr_client.protocol.config import SHARED_SECRET_BYTES, Timing

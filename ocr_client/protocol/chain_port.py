@@ -9,7 +9,7 @@ from typing import Final
 
 from eth_account.signers.local import LocalAccount
 
-from ocr_client.committee_contract import SingleFeedContract
+from ocr_client.committee.contract import SingleFeedContract
 from ocr_client.errors import OCRError, TransactionRevertedError
 from ocr_client.protocol.ports import TransmitOutcome
 

@@ -27,8 +27,8 @@ from dataclasses import replace
 from eth_account.signers.local import LocalAccount
 
 from ocr_client.errors import OCRError
+from ocr_client.local.feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER, LocalFeed
 from ocr_client.protocol.simulation import OracleSimulation, SimulationSettings
-from ocr_client.testing.local_feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER, LocalFeed
 
 
 class RotationError(OCRError):

@@ -21,9 +21,10 @@ from nacl.signing import SigningKey
 from web3 import Web3
 
 from ocr_client.accountable.keys import AccountableCommittee
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.crypto import get_backend
 from ocr_client.errors import ConfigError, SourceError
+from ocr_client.local.base import LocalCommitteeFeed
 from ocr_client.net.clock import SimClock
 from ocr_client.net.simnet import LinkRules, SimNetwork
 from ocr_client.protocol.byzantine import UnknownStrategyError, behaviour
@@ -38,7 +39,6 @@ from ocr_client.protocol.signing import AccountableSigner, ThresholdSigner
 from ocr_client.protocol.strategy_names import CRASH, CRASH_RECOVER, STRATEGIES
 from ocr_client.protocol.telemetry import Event, Fanout, log_sink
 from ocr_client.sources.random_walk import PriceProcess, RandomWalkSource
-from ocr_client.testing.local_base import LocalCommitteeFeed
 
 #: Protocol timing for simulations: short, so a test covers many rounds in little simulated time.
 SIM_TIMING: Final[Timing] = Timing(

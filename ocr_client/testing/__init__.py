@@ -1,5 +1,8 @@
-"""Helpers for dApp developers' tests: a real feed on a local chain, signed by a real committee."""
+"""Helpers for dApp developers' tests: a real feed on a local chain, signed by a real committee.
 
-from ocr_client.testing.local_feed import LocalFeed, SignedTransmit
+The pytest fixtures are in :mod:`.pytest_plugin` (registered through the ``pytest11`` entry point).
+"""
+
+from ocr_client.local.feed import LocalFeed, SignedTransmit
 
 __all__ = ["LocalFeed", "SignedTransmit"]

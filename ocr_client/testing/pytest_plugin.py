@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 from web3 import Web3
 
-from ocr_client import gas_snapshot
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import forget_nonces
 from ocr_client.errors import AnvilError
-from ocr_client.testing.local_feed import LocalFeed
+from ocr_client.gas import snapshot as gas_snapshot
+from ocr_client.local.feed import LocalFeed
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from ocr_client import gas_snapshot
 from ocr_client.accountable.keys import AccountableCommittee
 from ocr_client.accountable.local import LocalAccountableFeed
-from ocr_client.accountable.scheme import AccountableScheme, measure_snapshot_cases, snapshot_name
 from ocr_client.chain.compiler import compile_contracts
-from ocr_client.committee import default_f
-from ocr_client.gas_scenarios import SNAPSHOT_NODES
+from ocr_client.committee.local import default_f
+from ocr_client.gas import snapshot as gas_snapshot
+from ocr_client.gas.scenarios import SNAPSHOT_NODES
+from ocr_client.gas.schemes.accountable import AccountableScheme, measure_snapshot_cases, snapshot_name
 from ocr_client.settings import MAX_RUNTIME_CODE_SIZE
 from ocr_client.testing.pytest_plugin import GasRecorder
 

@@ -19,8 +19,8 @@ from ocr_client.apeworx.names import passphrase_variable
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee import LocalCommittee
-from ocr_client.committee_files import PASSWORD_ENV, write_committee
+from ocr_client.committee.files import PASSWORD_ENV, write_committee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.feed import Feed
 from tests.support.ape import ApeCLI, error_line, requires_ape
 

@@ -20,7 +20,6 @@ from ocr_client.baselines.ecdsa import (
     MAX_ANSWER,
     OCR2_MAX_ORACLES,
     EcdsaAggregator,
-    EcdsaScheme,
     EcdsaSignature,
     EcdsaTransmit,
     encode_report,
@@ -30,9 +29,10 @@ from ocr_client.baselines.ecdsa import (
     sign,
     signing_hash,
 )
-from ocr_client.bench_types import calldata_gas
+from ocr_client.chain.calldata import calldata_gas
 from ocr_client.chain.transactions import call, send_transaction
-from ocr_client.gas_scenarios import TIMESTAMP, fixed_values
+from ocr_client.gas.schemes.ecdsa import EcdsaScheme
+from ocr_client.local.scenario import TIMESTAMP, fixed_values
 from tests.feed.helpers import expect_revert
 
 #: OCR2Aggregator's transmit gas on anvil (prague), n observations, f+1 signatures.

@@ -21,17 +21,17 @@ from ocr_client.baselines.per_oracle import (
     MIN_SUBMISSION,
     PAYMENT_WEI,
     PerOracleAggregator,
-    PerOracleScheme,
     RoundResult,
     median,
     run_scenario,
 )
-from ocr_client.bench_types import calldata_gas
 from ocr_client.chain.accounts import dev_account
+from ocr_client.chain.calldata import calldata_gas
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.errors import ConfigError, TransactionRevertedError
-from ocr_client.gas_scenarios import fixed_values
+from ocr_client.gas.schemes.per_oracle import PerOracleScheme
+from ocr_client.local.scenario import fixed_values
 
 #: FluxAggregator's gas per round (sum of the n submissions, round 2), from the issue.
 FLUX_GAS_PER_ROUND: Final[dict[int, int]] = {4: 409_756, 10: 901_402, 19: 1_636_501, 31: 2_620_174}

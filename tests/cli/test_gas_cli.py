@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ocr_client import gas_snapshot
 from ocr_client.cli import main
+from ocr_client.gas import snapshot as gas_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = gas_snapshot.read(REPO / ".gas-snapshot")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ocr_client.cli import main
-from ocr_client.committee import LocalCommittee
-from ocr_client.committee_files import read_committee, write_committee
+from ocr_client.committee.files import read_committee, write_committee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.errors import KeyFileError
 
 PASSWORD = "correct horse battery staple"

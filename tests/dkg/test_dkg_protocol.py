@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.crypto import Dealing, get_backend
 from ocr_client.dkg import DkgFailedError, DkgParameterError, Exclusion, run_simulated_dkg, simulate_dkg
 from ocr_client.net.simnet import LinkRules

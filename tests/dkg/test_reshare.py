@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ocr_client.committee import LocalCommittee
-from ocr_client.committee_files import read_committee, write_committee
+from ocr_client.cli.keys_dkg import add_dkg_parser, run_keys_dkg
+from ocr_client.committee.files import read_committee, write_committee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.crypto import combine, get_backend, partial_sign
 from ocr_client.dkg import DkgFailedError, DkgParameterError, DkgResult, Exclusion, run_simulated_dkg
-from ocr_client.dkg.cli import add_dkg_parser, run_keys_dkg
 from ocr_client.dkg.reshare import RESHARE_DEALER_FAULTS, run_simulated_reshare, simulate_reshare
 from ocr_client.errors import KeyFileError
 from ocr_client.net.simnet import LinkRules

@@ -10,7 +10,7 @@ from web3 import Web3
 
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.transactions import call
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.constants import FIELD_MODULUS
 from ocr_client.crypto import G2_GENERATOR
 from ocr_client.errors import ConfigError

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.constants import FIELD_MODULUS
 from ocr_client.crypto import get_backend, lagrange_coefficients_at_zero
+from ocr_client.local.feed import SignedTransmit
 from ocr_client.report.layout import (
     Observation,
     Report,
@@ -18,7 +19,6 @@ from ocr_client.report.layout import (
     signing_digest,
 )
 from ocr_client.testing import LocalFeed
-from ocr_client.testing.local_feed import SignedTransmit
 from tests.feed.helpers import expect_revert
 
 

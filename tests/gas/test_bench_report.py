@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ocr_client.bench_types import BenchResult, calldata_gas
-from ocr_client.gas_bench import BenchReport, format_table
+from ocr_client.chain.calldata import calldata_gas
+from ocr_client.gas.bench import BenchReport, format_table
+from ocr_client.gas.types import BenchResult
 
 
 def _result(scheme: str, n: int, gas: int) -> BenchResult:

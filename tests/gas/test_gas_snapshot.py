@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ocr_client import gas_snapshot, settings
-from ocr_client.gas_scenarios import SNAPSHOT_NODES, measure_all
+from ocr_client import settings
+from ocr_client.gas import snapshot as gas_snapshot
+from ocr_client.gas.scenarios import SNAPSHOT_NODES, measure_all
 from ocr_client.testing.pytest_plugin import GasRecorder
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / ".gas-snapshot"

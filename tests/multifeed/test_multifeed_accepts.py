@@ -134,7 +134,7 @@ def test_negative_answers_and_one_feed_hubs_work(multi_factory: Callable[..., Lo
 
 
 def test_rounds_count_on_across_a_new_configuration(multi_factory: Callable[..., LocalMultiFeed]) -> None:
-    from ocr_client.committee import LocalCommittee
+    from ocr_client.committee.local import LocalCommittee
     from ocr_client.multifeed import MultiFeedConfig
 
     local = multi_factory(n=4, feeds=2)

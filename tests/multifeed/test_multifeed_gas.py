@@ -39,7 +39,7 @@ import pytest
 
 from ocr_client import settings
 from ocr_client.chain.compiler import compile_contracts
-from ocr_client.multifeed.scheme import SNAPSHOT_FEEDS, SNAPSHOT_N, measure_snapshot_cases, snapshot_name
+from ocr_client.gas.schemes.multifeed import SNAPSHOT_FEEDS, SNAPSHOT_N, measure_snapshot_cases, snapshot_name
 from ocr_client.testing.pytest_plugin import GasRecorder
 
 N = 31

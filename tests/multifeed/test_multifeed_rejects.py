@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from ocr_client.chain.accounts import dev_account
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.errors import TransactionRevertedError
 from ocr_client.multifeed import FeedSection, LocalMultiFeed, MultiFeedConfig, MultiReport, SignedMultiTransmit
 from ocr_client.multifeed.hub import MultiFeed

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from tests.node.support import provision
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.node.devnet import DEVNET_TIMING
 from ocr_client.node.provision import NodeSetup, write_node_configs
 

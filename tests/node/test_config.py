@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from ocr_client.committee import LocalCommittee
-from ocr_client.committee_files import read_oracle_keys
+from ocr_client.cli.node import main
+from ocr_client.committee.files import read_oracle_keys
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.errors import ConfigError, KeyFileError
-from ocr_client.node.cli import main
 from ocr_client.node.config import NodeConfigError, load_node_config
 
 Edit = Callable[[int, Callable[[dict[str, Any]], object]], Path]

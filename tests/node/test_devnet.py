@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from ocr_client import cli
 from ocr_client.chain.rpc import connect
 from ocr_client.errors import RPCUnreachableError
 from ocr_client.feed import Feed
@@ -126,10 +125,8 @@ def test_every_devnet_node_serves_prometheus_metrics(devnet: Devnet) -> None:
 
 
 def _devnet_command() -> list[str]:
-    """``ocr devnet`` once the main CLI has it wired, else the same command via ``python -m ocr_client.node``."""
-    if "devnet" in getattr(cli, "COMMANDS", {}):
-        return [sys.executable, "-m", "ocr_client.cli", "devnet"]
-    return [sys.executable, "-m", "ocr_client.node", "devnet"]
+    """``ocr devnet`` without the console script."""
+    return [sys.executable, "-m", "ocr_client.cli", "devnet"]
 
 
 def _alive(pid: int) -> bool:

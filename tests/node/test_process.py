@@ -13,10 +13,10 @@ from ocr_client.chain.anvil import Anvil, free_port
 from ocr_client.chain.rpc import connect
 from ocr_client.errors import ChainError
 from ocr_client.feed import Feed
+from ocr_client.local.feed import LocalFeed
 from ocr_client.node.config import load_node_config
 from ocr_client.node.process import ConfigDigestMismatchError, NodeProcess, ResilientChainPort
 from ocr_client.report.layout import TRANSMIT_SELECTOR
-from ocr_client.testing.local_feed import LocalFeed
 from tests.node.support import provision
 
 

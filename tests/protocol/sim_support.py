@@ -11,10 +11,10 @@ from typing import Any
 
 from web3 import Web3
 
+from ocr_client.local.feed import LocalFeed
 from ocr_client.protocol.config import Timing, leader
 from ocr_client.protocol.recorder import RoundTrace
 from ocr_client.protocol.simulation import SIM_TIMING, OracleSimulation, SimulationSettings
-from ocr_client.testing.local_feed import LocalFeed
 
 #: Short epochs (rMax = 2, DeltaProgress = 3 s) so a short run sees every oracle lead, faulty ones included.
 MATRIX_TIMING: Timing = replace(SIM_TIMING, r_max=2, delta_progress=3.0)

@@ -12,9 +12,9 @@ from web3 import Web3
 from ocr_client.accountable.local import LocalAccountableFeed
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
+from ocr_client.local.feed import LocalFeed
 from ocr_client.protocol.messages import ObserveRequest, ReportRequest, sign_observation
 from ocr_client.protocol.simulation import SIM_TIMING, OracleSimulation, SimulationSettings
-from ocr_client.testing.local_feed import LocalFeed
 from tests.protocol.sim_support import MATRIX_TIMING, landing_bound, run_cell
 
 

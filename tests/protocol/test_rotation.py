@@ -10,18 +10,17 @@ from dataclasses import dataclass, replace
 import pytest
 from web3 import Web3
 
-from ocr_client.committee import LocalCommittee, transmitter_key
-from ocr_client.committee_contract import RoundData
+from ocr_client.committee.contract import RoundData
+from ocr_client.committee.local import LocalCommittee, committee_f, transmitter_key
 from ocr_client.crypto import Dealing, get_backend
 from ocr_client.dkg import DkgResult, simulate_dkg
-from ocr_client.dkg.cli import committee_f
 from ocr_client.dkg.reshare import simulate_reshare
 from ocr_client.errors import TransactionRevertedError
+from ocr_client.local.feed import LocalFeed
 from ocr_client.protocol.config import Timing
 from ocr_client.protocol.rotation import RotationError, rotate
 from ocr_client.protocol.simulation import SIM_TIMING, OracleSimulation, SimulationSettings
 from ocr_client.report.median import build_report
-from ocr_client.testing.local_feed import LocalFeed
 
 #: Heartbeat-only trigger (alpha = 1: a 100% move would be needed) with a 5 s heartbeat.
 HEARTBEAT: Timing = replace(SIM_TIMING, alpha=1.0, delta_c=5.0)

@@ -12,12 +12,12 @@ from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.crypto import get_backend
 from ocr_client.feed import Feed
+from ocr_client.local.feed import FUNDING_WEI
+from ocr_client.local.vectors import build_vector
 from ocr_client.report.layout import decode_report, split_transmit_calldata
-from ocr_client.testing.local_feed import FUNDING_WEI
-from ocr_client.testing.vectors import build_vector
 
 VECTORS: list[dict[str, Any]] = json.loads((Path(__file__).parent / "reports.json").read_text())
 

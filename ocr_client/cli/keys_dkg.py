@@ -15,21 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ocr_client.cli_types import non_negative, positive
-from ocr_client.crypto.backend import BLSBackend
-from ocr_client.dkg.errors import DkgFailedError, DkgParameterError
-from ocr_client.dkg.result import DkgResult
+from ocr_client.cli.dkg_common import RESHARE_WARNING, agreed_results, check_out_folder, faulty_dealers, write_keys
+from ocr_client.cli.keys_reshare import run_keys_reshare
+from ocr_client.cli.types import non_negative, positive
+from ocr_client.committee.local import committee_f
+from ocr_client.dkg.errors import DkgParameterError
 from ocr_client.dkg.strategies import DEALER_FAULTS
-from ocr_client.errors import KeyFileError, OCRError
-
-#: What ``--reshare`` trusts, said wherever it is offered.
-RESHARE_WARNING = ("Resharing KEEPS THE OLD GROUP KEY, so it trusts every old member to erase its old share: any "
-                   "t_old old shares still sign for the key. A fresh DKG (the default, without --reshare) is safer.")
+from ocr_client.errors import OCRError
 
 
 def add_dkg_parser(keys_subparsers: Any) -> None:
@@ -53,61 +48,14 @@ def add_dkg_parser(keys_subparsers: Any) -> None:
                         "new --nodes/--threshold instead of creating a new key. " + RESHARE_WARNING)
 
 
-def committee_f(n: int, t: int) -> int:
-    """The largest f the contract accepts with this n and t: 3f < n and f+1 <= t <= n-f."""
-    return min(t - 1, n - t, (n - 1) // 3)
-
-
-def _check_out(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise KeyFileError(f"{out} already exists and is not an empty folder; choose another --out folder")
-
-
-def _agreed(results: Sequence[DkgResult | None], errors: Sequence[OCRError | None], what: str = "DKG") -> list[DkgResult]:
-    done = [r for r in results if r is not None]
-    if len(done) != len(results):
-        first = next((e for e in errors if e is not None), None)
-        raise DkgFailedError(f"the {what} failed: {first}" if first else f"the {what} did not finish")
-    if len({(r.committee, r.qual) for r in done}) != 1:
-        raise DkgFailedError("nodes disagree on the committee; refusing to write keys")
-    return done
-
-
-def _faulty_dealers(args: argparse.Namespace, dealers: int) -> dict[int, str]:
-    """``--faulty-dealers`` dealers out of ``dealers``, chosen by ``--seed`` (or at random), each with ``--fault``."""
-    chooser = random.Random(args.seed) if args.seed is not None else random.SystemRandom()
-    return {i: args.fault for i in sorted(chooser.sample(range(dealers), args.faulty_dealers))}
-
-
-def _write_keys(args: argparse.Namespace, results: Sequence[DkgResult], f: int, out: Path, password: str,
-                backend: BLSBackend) -> str:
-    """Write the agreed committee (shares, transmitters by ``--seed``) to ``out``; returns the group key hex.
-
-    A fresh DKG and a resharing end the same way, so both write their keys here.
-    """
-    from ocr_client.committee import LocalCommittee, transmitter_key
-    from ocr_client.committee_files import write_committee
-    from ocr_client.crypto import Dealing
-
-    first = results[0]
-    dealing = Dealing(first.committee, tuple(r.share for r in results))
-    committee = LocalCommittee(f=f, dealing=dealing,
-                               transmitters=tuple(transmitter_key(args.seed, i) for i in range(len(results))),
-                               backend=backend)
-    write_committee(committee, out, password, args.kdf)
-    return first.committee.group_public_key.hex()
-
-
 def run_keys_dkg(args: argparse.Namespace) -> int:
     """Run the DKG, write keystores + committee.json, print a summary; returns the exit code (0)."""
-    from ocr_client.committee_files import load_password
+    from ocr_client.committee.files import load_password
     from ocr_client.crypto import get_backend
     from ocr_client.dkg.simulate import simulate_dkg
     from ocr_client.report.config import check_committee
 
     if getattr(args, "reshare", None):
-        from ocr_client.dkg.reshare_cli import run_keys_reshare
-
         return run_keys_reshare(args)
     n, t, k = args.nodes, args.threshold, args.faulty_dealers
     out = Path(args.out)
@@ -118,13 +66,13 @@ def run_keys_dkg(args: argparse.Namespace) -> int:
     password = load_password(args.password_file)
     if password is None:
         raise OCRError("keystores need a password: give --password-file or set OCR_KEYSTORE_PASSWORD")
-    _check_out(out)
-    faulty = _faulty_dealers(args, n)
+    check_out_folder(out)
+    faulty = faulty_dealers(args, n)
     backend = get_backend()
     run = simulate_dkg(n, t, seed=args.seed, faulty=faulty, backend=backend)
-    results = _agreed(run.results, run.errors)
+    results = agreed_results(run.results, run.errors)
     first = results[0]
-    group_key = _write_keys(args, results, f, out, password, backend)
+    group_key = write_keys(args, results, f, out, password, backend)
     if args.json:
         print(json.dumps({"nodes": n, "threshold": t, "qual": list(first.qual),
                           "excluded": {str(i): why for i, why in first.excluded.items()},

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Final
 
+from ocr_client.local.base import LocalCommitteeFeed
 from ocr_client.protocol.recorder import RoundTrace
 from ocr_client.protocol.simulation import SIM_TIMING, OracleSimulation, SimulationSettings
-from ocr_client.testing.local_base import LocalCommitteeFeed
 
 SANITY_BAND: Final[float] = 0.01
 DEFAULT_STRATEGY: Final[str] = "lie-random"

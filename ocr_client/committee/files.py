@@ -19,7 +19,7 @@ from typing import Any, Final
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.crypto import Committee, Dealing, SecretShare, get_backend
 from ocr_client.errors import KeyFileError, OCRError
 from ocr_client.keys import KdfName, KeystoreError, decrypt_secret_key, encrypt_secret_key

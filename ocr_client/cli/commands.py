@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ocr_client.cli_types import int_list, non_negative, positive, probability
-from ocr_client.dkg.cli import add_dkg_parser, run_keys_dkg
+from ocr_client.cli.keys_dkg import add_dkg_parser, run_keys_dkg
+from ocr_client.cli.node import add_devnet_parser, add_node_parser, run_devnet, run_node
+from ocr_client.cli.types import int_list, non_negative, positive, probability
 from ocr_client.errors import OCRError
-from ocr_client.node.cli import add_devnet_parser, add_node_parser, run_devnet, run_node
 from ocr_client.protocol.strategy_names import STRATEGIES
 
 EXIT_ERROR = 1
@@ -143,11 +143,11 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
 def _cmd_demo(args: argparse.Namespace) -> None:
     from ocr_client.accountable.local import LocalAccountableFeed
     from ocr_client.chain.session import load_account
-    from ocr_client.committee import default_f
-    from ocr_client.committee_files import load_password, read_committee
-    from ocr_client.demo import RoundResult, run_demo
-    from ocr_client.testing.local_base import LocalCommitteeFeed, on_chain
-    from ocr_client.testing.local_feed import LocalFeed
+    from ocr_client.cli.demo import RoundResult, run_demo
+    from ocr_client.committee.files import load_password, read_committee
+    from ocr_client.committee.local import default_f
+    from ocr_client.local.base import LocalCommitteeFeed, on_chain
+    from ocr_client.local.feed import LocalFeed
 
     committee = None
     if args.keys:
@@ -219,8 +219,8 @@ def _cmd_chain(args: argparse.Namespace) -> None:
 
 
 def _cmd_committee(args: argparse.Namespace) -> None:
-    from ocr_client.committee import LocalCommittee
-    from ocr_client.committee_files import write_committee
+    from ocr_client.committee.files import write_committee
+    from ocr_client.committee.local import LocalCommittee
 
     committee = LocalCommittee.create(args.nodes, args.f, args.threshold, seed=args.seed)
     path = write_committee(committee, Path(args.out))
@@ -230,8 +230,8 @@ def _cmd_committee(args: argparse.Namespace) -> None:
 
 
 def _cmd_keys(args: argparse.Namespace) -> None:
-    from ocr_client.committee import LocalCommittee
-    from ocr_client.committee_files import load_password, read_committee, write_committee
+    from ocr_client.committee.files import load_password, read_committee, write_committee
+    from ocr_client.committee.local import LocalCommittee
 
     if args.keys_command == "dkg":
         run_keys_dkg(args)
@@ -256,7 +256,7 @@ def _inspect_key_file(path: Path, password: str | None) -> dict[str, object]:
     """Kind and public parts of a key file; with a password, whether it decrypts. Never a secret."""
     from eth_account import Account
 
-    from ocr_client.committee_files import load_key_json
+    from ocr_client.committee.files import load_key_json
     from ocr_client.errors import KeyFileError
     from ocr_client.keys import KeystoreError, decrypt_secret_key, keystore_pubkey
 
@@ -311,7 +311,7 @@ def _cmd_deploy(args: argparse.Namespace) -> None:
 
 
 def _cmd_set_config(args: argparse.Namespace) -> None:
-    from ocr_client.committee_files import read_onchain_config
+    from ocr_client.committee.files import read_onchain_config
     from ocr_client.feed import Feed
 
     config = read_onchain_config(Path(args.committee), args.min_answer, args.max_answer)
@@ -325,9 +325,9 @@ def _cmd_set_config(args: argparse.Namespace) -> None:
 
 
 def _cmd_push(args: argparse.Namespace) -> None:
-    from ocr_client.committee_files import load_password, read_committee
+    from ocr_client.committee.files import load_password, read_committee
     from ocr_client.feed import Feed
-    from ocr_client.testing.local_feed import LocalFeed
+    from ocr_client.local.feed import LocalFeed
 
     if not math.isfinite(args.value):
         raise OCRError(f"--value must be a finite number, got {args.value}")
@@ -376,7 +376,7 @@ def _cmd_gas(args: argparse.Namespace) -> None:
 
 
 def _gas_bench(args: argparse.Namespace) -> None:
-    from ocr_client.gas_bench import format_table, plot, run_bench
+    from ocr_client.gas.bench import format_table, plot, run_bench
 
     def progress(r: object) -> None:
         if not args.json:
@@ -389,8 +389,8 @@ def _gas_bench(args: argparse.Namespace) -> None:
 
 
 def _gas_snapshot(args: argparse.Namespace) -> None:
-    from ocr_client import gas_snapshot
-    from ocr_client.gas_scenarios import snapshot_entries
+    from ocr_client.gas import snapshot as gas_snapshot
+    from ocr_client.gas.entries import snapshot_entries
 
     path = Path(args.file)
     if args.tolerance < 0:
@@ -426,7 +426,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"ocr {args.command}: interrupted\n")
         return EXIT_ERROR
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

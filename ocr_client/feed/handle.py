@@ -16,7 +16,7 @@ from web3.types import TxReceipt
 
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee_contract import RoundData, SingleFeedContract
+from ocr_client.committee.contract import RoundData, SingleFeedContract
 from ocr_client.errors import TransactionRevertedError
 from ocr_client.report.config import OnchainConfig, validate_config
 from ocr_client.report.layout import Observation, decode_event_observations

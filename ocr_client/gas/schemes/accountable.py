@@ -7,14 +7,16 @@ from typing import Any, Final
 from web3 import Web3
 
 from ocr_client.accountable.local import AccountableSignedCall, LocalAccountableFeed
-from ocr_client.bench_types import BenchResult, calldata_gas
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
+from ocr_client.chain.calldata import calldata_gas
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.errors import OCRError
-from ocr_client.gas_scenarios import SEED, SNAPSHOT_NODES, TIMESTAMP, fixed_values
+from ocr_client.gas.scenarios import SNAPSHOT_NODES
+from ocr_client.gas.types import BenchResult
+from ocr_client.local.scenario import SEED, TIMESTAMP, fixed_values
 
 SCHEME_NAME: Final[str] = "accountable-bls"
 #: Largest committee measured. The contract takes n <= 255, but setConfig checks every proof of

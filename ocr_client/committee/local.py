@@ -27,6 +27,11 @@ def default_f(n: int) -> int:
     return (n - 1) // 3
 
 
+def committee_f(n: int, t: int) -> int:
+    """The largest f the contract accepts with this n and t: 3f < n and f+1 <= t <= n-f."""
+    return min(t - 1, n - t, (n - 1) // 3)
+
+
 def committee_shape(n: int, f: int | None, threshold: int | None) -> tuple[int, int]:
     """(f, t) with the defaults f = floor((n-1)/3) and t = f+1, checked against the contract's rules."""
     f = default_f(n) if f is None else f

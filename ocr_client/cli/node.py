@@ -3,7 +3,7 @@
 Wire them into the main parser with :func:`add_node_parser` / :func:`add_devnet_parser` and
 dispatch to :func:`run_node` / :func:`run_devnet`. Both return an exit code and raise
 :class:`OCRError` for anticipated failures, which the caller prints as one line.
-``python -m ocr_client.node`` runs the same two commands without the main ``ocr`` parser; the
+``python -m ocr_client.cli.node`` runs the same two commands without the main ``ocr`` parser; the
 devnet starts its nodes that way so it does not depend on how the main CLI is assembled.
 """
 
@@ -20,14 +20,14 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ocr_client.cli_types import positive, positive_float
+from ocr_client.cli.types import positive, positive_float
 from ocr_client.errors import OCRError
+from ocr_client.node.config import LOG_LEVELS
 
 if TYPE_CHECKING:
-    from ocr_client.committee_contract import RoundData
+    from ocr_client.committee.contract import RoundData
 
 #: Log levels ``--log-level`` accepts (the heavy node modules load only when a command runs).
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
@@ -123,7 +123,7 @@ def run_devnet(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- python -m ocr_client.node ------------------------------------------------------------------
+# --- python -m ocr_client.cli.node: how the devnet launches its node processes -------------------
 
 
 class _Parser(argparse.ArgumentParser):
@@ -135,7 +135,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m ocr_client.node {node,devnet} ...``: the two commands with the CLI's error handling."""
+    """``python -m ocr_client.cli.node {node,devnet} ...``: the two commands with the CLI's error handling."""
     parser = _Parser(prog="ocr", description="oracle node processes")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add_node_parser(sub)
@@ -151,3 +151,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"ocr {args.command}: interrupted\n")
         return 1
 
+
+if __name__ == "__main__":
+    sys.exit(main())

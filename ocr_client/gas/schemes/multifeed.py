@@ -17,11 +17,13 @@ from typing import Final
 
 from web3 import Web3
 
-from ocr_client.bench_types import BenchResult, calldata_gas
 from ocr_client.chain.anvil import Anvil
+from ocr_client.chain.calldata import calldata_gas
 from ocr_client.chain.rpc import connect
 from ocr_client.errors import OCRError
-from ocr_client.gas_scenarios import BASE_VALUE, SEED, TIMESTAMP, VerifyGasMeter
+from ocr_client.gas.scenarios import VerifyGasMeter
+from ocr_client.gas.types import BenchResult
+from ocr_client.local.scenario import BASE_VALUE, SEED, TIMESTAMP
 from ocr_client.multifeed.layout import MAX_FEEDS
 from ocr_client.multifeed.local import LocalMultiFeed, SignedMultiTransmit
 

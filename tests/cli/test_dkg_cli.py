@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ocr_client.committee_files import read_committee
+from ocr_client.cli.keys_dkg import add_dkg_parser, run_keys_dkg
+from ocr_client.committee.files import read_committee
+from ocr_client.committee.local import committee_f
 from ocr_client.crypto import get_backend
-from ocr_client.dkg.cli import add_dkg_parser, committee_f, run_keys_dkg
 from ocr_client.errors import ConfigError, KeyFileError, OCRError
 
 PASSWORD = "dkg test password"

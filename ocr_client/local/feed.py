@@ -16,11 +16,11 @@ from web3.types import TxReceipt
 
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.feed import Feed
+from ocr_client.local.base import FUNDING_WEI, LocalCommitteeFeed, SignedCall, on_chain
 from ocr_client.report.layout import Observation, Report, encode_report
 from ocr_client.report.median import build_report
-from ocr_client.testing.local_base import FUNDING_WEI, LocalCommitteeFeed, SignedCall, on_chain
 
 DEFAULT_MIN_ANSWER: Final[int] = 1
 DEFAULT_MAX_ANSWER: Final[int] = 10**30

@@ -13,17 +13,19 @@ from dataclasses import dataclass, field
 from web3 import Web3
 
 from ocr_client import settings
-from ocr_client.accountable.scheme import AccountableScheme
-from ocr_client.baselines.ecdsa import EcdsaScheme
-from ocr_client.baselines.per_oracle import PerOracleScheme
-from ocr_client.bench_types import BenchResult, Scheme, calldata_gas
 from ocr_client.chain.anvil import Anvil
+from ocr_client.chain.calldata import calldata_gas
 from ocr_client.chain.rpc import connect
-from ocr_client.committee import default_f
+from ocr_client.committee.local import default_f
 from ocr_client.errors import OCRError
-from ocr_client.gas_scenarios import SEED, VerifyGasMeter, run_scenario
-from ocr_client.multifeed.scheme import MultiFeedScheme
-from ocr_client.testing.local_feed import LocalFeed
+from ocr_client.gas.scenarios import VerifyGasMeter, run_scenario
+from ocr_client.gas.schemes.accountable import AccountableScheme
+from ocr_client.gas.schemes.ecdsa import EcdsaScheme
+from ocr_client.gas.schemes.multifeed import MultiFeedScheme
+from ocr_client.gas.schemes.per_oracle import PerOracleScheme
+from ocr_client.gas.types import BenchResult, Scheme
+from ocr_client.local.feed import LocalFeed
+from ocr_client.local.scenario import SEED
 
 MAX_NODES = 255
 

@@ -3,7 +3,7 @@
 Reads the old committee folder (plaintext or keystores, with the same password as the output),
 runs the resharing among old + new members in-process on the simulated network, and writes the
 new committee folder: new shares, new public shares and transmitters, the *same* group key.
-Called from :func:`ocr_client.dkg.cli.run_keys_dkg`.
+Called from :func:`ocr_client.cli.keys_dkg.run_keys_dkg`.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ import argparse
 import json
 from pathlib import Path
 
-from ocr_client.dkg.cli import RESHARE_WARNING, _agreed, _check_out, _faulty_dealers, _write_keys, committee_f
+from ocr_client.cli.dkg_common import RESHARE_WARNING, agreed_results, check_out_folder, faulty_dealers, write_keys
+from ocr_client.committee.local import committee_f
 from ocr_client.dkg.errors import DkgFailedError, DkgParameterError
 from ocr_client.errors import KeyFileError, OCRError
 
 
 def run_keys_reshare(args: argparse.Namespace) -> int:
     """Reshare, write keystores + committee.json, print a summary; returns the exit code (0)."""
-    from ocr_client.committee_files import load_password, read_committee
+    from ocr_client.committee.files import load_password, read_committee
     from ocr_client.crypto import get_backend
     from ocr_client.dkg.reshare import simulate_reshare
     from ocr_client.report.config import check_committee
@@ -33,21 +34,21 @@ def run_keys_reshare(args: argparse.Namespace) -> int:
         raise OCRError("keystores need a password: give --password-file or set OCR_KEYSTORE_PASSWORD")
     if out.resolve() == old_dir.resolve():
         raise KeyFileError("--out must be a new folder, not the old committee's")
-    _check_out(out)
+    check_out_folder(out)
     old = read_committee(old_dir, password)
     t_old = old.threshold
     if k > old.n - t_old:
         raise DkgParameterError(
             f"--faulty-dealers {k} is more than n_old - t_old = {old.n - t_old}: too few old dealers would remain")
-    faulty = _faulty_dealers(args, old.n)
+    faulty = faulty_dealers(args, old.n)
     backend = get_backend()
     run = simulate_reshare(old.dealing.committee, old.dealing.secret_shares, n, t, seed=args.seed, faulty=faulty,
                            backend=backend)
-    results = _agreed(run.results, run.errors, "resharing")
+    results = agreed_results(run.results, run.errors, "resharing")
     first = results[0]
     if first.committee.group_public_key != old.group_public_key:  # the recipients check this too
         raise DkgFailedError("the reshared committee has another group key; refusing to write keys")
-    group_key = _write_keys(args, results, f, out, password, backend)
+    group_key = write_keys(args, results, f, out, password, backend)
     if args.json:
         print(json.dumps({"reshare": str(old_dir), "old_nodes": old.n, "old_threshold": t_old, "nodes": n,
                           "threshold": t, "qual": list(first.qual),

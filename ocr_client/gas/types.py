@@ -6,19 +6,9 @@ Field names are part of the CLI's stable JSON (`ocr gas bench --json`): keep the
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Final, Protocol
+from typing import Protocol
 
 from web3 import Web3
-
-#: EIP-2028 calldata prices (Prague still charges these for execution-heavy transactions).
-CALLDATA_ZERO_GAS: Final[int] = 4
-CALLDATA_NONZERO_GAS: Final[int] = 16
-
-
-def calldata_gas(data: bytes) -> int:
-    """What calldata bytes cost: 4 gas per zero byte, 16 per nonzero byte."""
-    zeros = data.count(0)
-    return CALLDATA_ZERO_GAS * zeros + CALLDATA_NONZERO_GAS * (len(data) - zeros)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from web3.types import TxReceipt
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect, preflight
 from ocr_client.chain.transactions import send_transaction
-from ocr_client.committee_contract import CommitteeContract
+from ocr_client.committee.contract import CommitteeContract
 from ocr_client.crypto.threshold import CombinedSignature
 from ocr_client.report.layout import encode_transmit_calldata, signing_digest
 

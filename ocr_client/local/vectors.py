@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from eth_utils import to_checksum_address
 
-from ocr_client.committee import LocalCommittee
+from ocr_client.committee.local import LocalCommittee
 from ocr_client.report.config import config_digest
 from ocr_client.report.layout import Observation, encode_report, encode_transmit_calldata, signing_digest
 from ocr_client.report.median import build_report

@@ -8,7 +8,6 @@ nothing here may depend on the clock.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -20,12 +19,10 @@ from ocr_client.chain.deploy import deploy
 from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.errors import OCRError
-from ocr_client.testing.local_feed import LocalFeed, SignedTransmit
+from ocr_client.local.feed import LocalFeed, SignedTransmit
+from ocr_client.local.scenario import SEED, TIMESTAMP, fixed_values
 
 SNAPSHOT_NODES: Final[tuple[int, ...]] = (4, 10, 31)
-BASE_VALUE: Final[int] = 3000_00000000
-SEED: Final[int] = 2026
-TIMESTAMP: Final[int] = 1_750_000_000
 
 
 @dataclass(frozen=True)
@@ -42,11 +39,6 @@ class Measurement:
     @property
     def snapshot_name(self) -> str:
         return f"OCRFeed:transmit_n{self.n}_obs{self.observations}"
-
-
-def fixed_values(n: int, round_: int) -> list[int]:
-    """n distinct, deterministic prices around BASE_VALUE (one cent apart per oracle)."""
-    return [BASE_VALUE + round_ * 1_000_000 + i * 1_000_000 for i in range(n)]
 
 
 def run_scenario(local: LocalFeed) -> tuple[SignedTransmit, int]:
@@ -73,20 +65,6 @@ def measure_all(nodes: tuple[int, ...] = SNAPSHOT_NODES) -> list[Measurement]:
         for n in nodes:
             results.append(measure(LocalFeed.deploy(w3, n=n, seed=SEED)))
     return results
-
-
-@functools.cache
-def snapshot_entries() -> dict[str, int]:
-    """Every entry of .gas-snapshot (``Contract:case`` -> gas), measured once per process: the
-    scenarios are fixed and the compiled code cannot change under a running process."""
-    # Both build on this module, hence the late imports.
-    from ocr_client.accountable.scheme import measure_snapshot_cases as accountable_cases
-    from ocr_client.multifeed.scheme import measure_snapshot_cases, snapshot_name
-
-    entries = {m.snapshot_name: m.gas_used for m in measure_all(SNAPSHOT_NODES)}
-    entries.update({snapshot_name(r.n, k): r.gas_per_report for k, r in measure_snapshot_cases().items()})
-    entries.update(accountable_cases(SNAPSHOT_NODES))
-    return entries
 
 
 class VerifyGasMeter:
