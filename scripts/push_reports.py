@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from ocr_client.apeworx.accounts import load_account
-from ocr_client.apeworx.feed import ape_web3, push_value
+from ocr_client.apeworx.feed import ape_web3, connected_chain, push_value
 from ocr_client.apeworx.options import account_option, emit, json_option, network_option, one_line_errors, script_command
 from ocr_client.apeworx.schedule import PushSchedule, run_schedule
 from ocr_client.committee.files import load_password, read_committee
@@ -63,6 +63,7 @@ def cli(alias: str, feed_address: str, keys_dir: Path, password_file: str | None
     if value is not None and not math.isfinite(value):
         raise ApeScriptError(f"--value must be a finite number, got {value}")
     source = _source(source_spec) if source_spec is not None else None
+    connected_chain()
     committee = read_committee(keys_dir, load_password(password_file))
     account = load_account(alias)
     decimals = Feed(ape_web3(), feed_address).decimals()
