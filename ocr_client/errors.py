@@ -109,6 +109,48 @@ class KeyFileError(OCRError, ValueError):
     """A key or committee file that is missing, of the wrong kind, or corrupted."""
 
 
+# --- reading a feed as a consumer ----------------------------------------------------------
+
+
+class FeedReadError(OCRError):
+    """A feed's answer that a consumer must not use; the subclasses mirror FeedReader.sol's errors."""
+
+    def __init__(self, message: str, round_id: int) -> None:
+        self.round_id = round_id
+        super().__init__(message)
+
+
+class NoAnswerError(FeedReadError):
+    """The feed has no report yet (the contract says NoDataPresent)."""
+
+
+class IncompleteRoundError(FeedReadError):
+    """The round has no answer (updatedAt 0) or its answer comes from an older round."""
+
+    def __init__(self, round_id: int, answered_in_round: int, updated_at: int) -> None:
+        self.answered_in_round = answered_in_round
+        self.updated_at = updated_at
+        super().__init__(f"round {round_id} is incomplete (answered in round {answered_in_round}, "
+                         f"updated at {updated_at})", round_id)
+
+
+class NonPositiveAnswerError(FeedReadError, ValueError):
+    """The answer is zero or negative: no price to use."""
+
+    def __init__(self, round_id: int, answer: int) -> None:
+        self.answer = answer
+        super().__init__(f"round {round_id} answered {answer}, not a positive price", round_id)
+
+
+class StaleAnswerError(FeedReadError):
+    """The answer is older than the caller's limit."""
+
+    def __init__(self, round_id: int, updated_at: int, max_age: int, now: int) -> None:
+        self.updated_at, self.max_age, self.now = updated_at, max_age, now
+        super().__init__(f"round {round_id} is {now - updated_at} s old (updated at {updated_at}); "
+                         f"at most {max_age} s allowed", round_id)
+
+
 # --- data sources ---------------------------------------------------------------------------
 
 

@@ -30,8 +30,6 @@ contract AccountableFeed is IAccountableFeed, AccountableFeedErrors, SingleFeedR
     /// @notice DST of proofs of possession: distinct from the report DST, so no report signature
     ///         can ever pass as a proof of possession or the reverse.
     bytes internal constant POP_DST = "OCR-CLIENT-V1_BLS_POP_BLS12381G1_XMD:SHA-256_SSWU_RO_POP_";
-    /// @dev NewTransmission's non-indexed head: nine 32-byte words.
-    uint256 private constant EVENT_HEAD_LENGTH = 0x120;
     uint256 private constant HOT_THRESHOLD_SHIFT = 248;
     /// @dev Bytes after the report: signature, bitmap, transmitter index.
     uint256 private constant TAIL_LENGTH = 161;
@@ -194,15 +192,9 @@ contract AccountableFeed is IAccountableFeed, AccountableFeedErrors, SingleFeedR
         int192 answer = _checkObservations(count, stores[0]);
         _checkSignature(count, stores, signers, uint8(hot >> HOT_THRESHOLD_SHIFT));
 
-        uint32 roundId = uint32(hot >> HOT_ROUND_ID_SHIFT) + 1;
-        s_transmissions[roundId] = Transmission({
-            answer: answer,
-            startedAt: ReportLayout.medianTimestamp(count),
-            updatedAt: uint32(block.timestamp)
-        });
-        s_hot.latestEpochAndRound = ReportLayout.epochAndRound();
-        s_hot.latestRoundId = roundId;
-        _emitTransmission(roundId, count, answer, signers);
+        _acceptRound(
+            uint32(hot >> HOT_ROUND_ID_SHIFT) + 1, count, answer, NewTransmission.selector, EVENT_HEAD_WITH_SIGNERS_LENGTH, signers
+        );
     }
 
     /// @dev Sorted ascending, the answer is the median, the answer is within bounds.
@@ -226,28 +218,6 @@ contract AccountableFeed is IAccountableFeed, AccountableFeedErrors, SingleFeedR
         (bytes memory key, uint256 signed) = AccountableKeys.aggregate(stores, signers);
         if (signed < threshold) revert TooFewSigners(signed, threshold);
         if (!BLS12381.verify(signature, key, ReportLayout.signingDigest(count))) revert InvalidSignature();
-    }
-
-    /// @dev NewTransmission encoded by hand as in OCRFeed (the packed sections copied straight
-    ///      from calldata), with a ninth head word: the signer bitmap.
-    function _emitTransmission(uint32 roundId, uint256 count, int192 answer, uint256 signers) private {
-        bytes32 digest = ReportLayout.configDigest();
-        uint40 epochAndRound = ReportLayout.epochAndRound();
-        bytes32 topic = NewTransmission.selector;
-        uint256 p;
-        assembly ("memory-safe") {
-            p := mload(0x40) // scratch past the free memory pointer: not allocated, the log reads it
-            mstore(p, digest)
-            mstore(add(p, 0x20), shr(ROUND_BITS, epochAndRound))
-            mstore(add(p, 0x40), and(epochAndRound, ROUND_MASK))
-            mstore(add(p, 0x60), answer) // int192 is sign-extended to the full word by the compiler
-            mstore(add(p, 0xe0), caller())
-            mstore(add(p, 0x100), signers)
-        }
-        uint256 end = _writeObservationTails(p, EVENT_HEAD_LENGTH, count);
-        assembly ("memory-safe") {
-            log2(p, sub(end, p), topic, roundId)
-        }
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -38,14 +38,12 @@ interface IAccountableFeed is ICommitteeFeed {
     event NewTransmission(
         uint80 indexed roundId,
         bytes32 configDigest,
-        uint32 epoch,
-        uint8 round,
+        uint40 epochAndRound,
         int192 answer,
-        bytes observers,
-        bytes observationTimestamps,
-        bytes observations,
         address transmitter,
-        uint256 signers
+        uint32 observationsTimestamp,
+        uint256 signers,
+        bytes observations
     );
 
     /// @notice Install a new committee: every key validated and its proof of possession checked.

@@ -68,5 +68,5 @@ interface CommitteeErrors {
     //////////////////////////////////////////////////////////////*/
 
     /// @dev No report has been accepted yet, or the round asked for does not exist.
-    error NoDataPresent();
+    error NoDataPresent(uint256 roundId);
 }

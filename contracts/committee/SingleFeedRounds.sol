@@ -1,23 +1,33 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {AggregatorV2V3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV2V3Interface.sol";
 
 import {ReportLayout} from "../feed/ReportLayout.sol";
 import {CommitteeFeed} from "./CommitteeFeed.sol";
 
 /// @title SingleFeedRounds
 /// @notice A committee feed that reports one value per round and serves it through Chainlink's
-///         unmodified AggregatorV3Interface: the round records and the consumer views, written once
-///         for the threshold feed (OCRFeed) and the accountable feed.
-abstract contract SingleFeedRounds is AggregatorV3Interface, CommitteeFeed {
+///         unmodified AggregatorV2V3Interface: the round records, the round events and the consumer
+///         views, written once for the threshold feed (OCRFeed) and the accountable feed.
+/// @dev Unknown rounds follow Chainlink: the V2 getters (getAnswer, getTimestamp, latestAnswer,
+///      latestTimestamp) return 0, the V3 ones revert, here with NoDataPresent(roundId) (Chainlink's
+///      FluxAggregator reverts with the string "No data present"; OCR2Aggregator's latestRoundData
+///      returns zeros before the first report, ours reverts NoDataPresent(0)). docs/consumers.md.
+abstract contract SingleFeedRounds is AggregatorV2V3Interface, CommitteeFeed {
     /// @dev AggregatorV3Interface version of these contracts.
     uint256 private constant VERSION = 1;
 
-    /// @dev NewTransmission's head: the offsets of its three `bytes` fields sit at these positions.
-    uint256 private constant OBSERVERS_OFFSET_AT = 0x80;
-    uint256 private constant TIMESTAMPS_OFFSET_AT = 0xa0;
-    uint256 private constant VALUES_OFFSET_AT = 0xc0;
+    /// @dev NewTransmission's head: configDigest, epochAndRound, answer, transmitter,
+    ///      observationsTimestamp, then (accountable only) signers, then the offset of `observations`.
+    uint256 private constant HEAD_EPOCH_AND_ROUND_AT = 0x20;
+    uint256 private constant HEAD_ANSWER_AT = 0x40;
+    uint256 private constant HEAD_TRANSMITTER_AT = 0x60;
+    uint256 private constant HEAD_OBSERVATIONS_TIMESTAMP_AT = 0x80;
+    uint256 private constant HEAD_SIGNERS_AT = 0xa0;
+    /// @dev Head length without and with the signer bitmap word.
+    uint256 internal constant EVENT_HEAD_LENGTH = 0xc0;
+    uint256 internal constant EVENT_HEAD_WITH_SIGNERS_LENGTH = 0xe0;
 
     /// @dev One round record, one slot (24 + 4 + 4 bytes).
     struct Transmission {
@@ -39,41 +49,62 @@ abstract contract SingleFeedRounds is AggregatorV3Interface, CommitteeFeed {
         s_description = feedDescription;
     }
 
-    /// @dev Writes the three per-observation tails (of a report with `count` observations, in the
-    ///      ReportLayout) of a hand-encoded NewTransmission at `p` (its head,
-    ///      `headLength` bytes, is the caller's; the three offsets go at 0x80, 0xa0, 0xc0 of it): each
-    ///      tail is a length word and the calldata bytes zero-padded to 32 (the last data word is
-    ///      zeroed before the copy, as memory here may hold older bytes).
-    /// @return end The first byte after the encoded data.
-    function _writeObservationTails(uint256 p, uint256 headLength, uint256 count) internal pure returns (uint256 end) {
-        (uint256 observersAt, uint256 timestampsAt, uint256 valuesAt, uint256 signatureAt) =
-            ReportLayout.sectionOffsets(count);
+    /// @dev Store round `roundId` and emit its three events. Shared by both single-feed contracts;
+    ///      the caller has checked the report in calldata (ReportLayout) with `count` observations.
+    ///      `head` is EVENT_HEAD_LENGTH (OCRFeed) or EVENT_HEAD_WITH_SIGNERS_LENGTH (AccountableFeed,
+    ///      whose `signers` word sits before the offset).
+    function _acceptRound(uint32 roundId, uint256 count, int192 answer, bytes32 topic, uint256 head, uint256 signers)
+        internal
+    {
+        uint32 startedAt = ReportLayout.medianTimestamp(count);
+        s_transmissions[roundId] = Transmission({answer: answer, startedAt: startedAt, updatedAt: uint32(block.timestamp)});
+        // Only two fields of the hot slot change: update them in place (one warm SLOAD + one SSTORE
+        // after the optimizer merges them) rather than repacking all six.
+        s_hot.latestEpochAndRound = ReportLayout.epochAndRound();
+        s_hot.latestRoundId = roundId;
+        _emitTransmission(roundId, count, answer, topic, head, signers);
+        _emitRoundEvents(roundId, answer, startedAt);
+    }
+
+    /// @dev NewTransmission with the ABI encoding written by hand: the report's three contiguous
+    ///      per-observation sections go into the one `observations` bytes with a single calldatacopy
+    ///      (docs/report-format.md gives the exact ABI; the event tests decode it with web3).
+    function _emitTransmission(uint32 roundId, uint256 count, int192 answer, bytes32 topic, uint256 head, uint256 signers)
+        private
+    {
+        bytes32 digest = ReportLayout.configDigest();
+        uint40 epochAndRound = ReportLayout.epochAndRound();
+        uint32 observationsTimestamp = ReportLayout.observationsTimestamp();
+        (uint256 at, uint256 length) = ReportLayout.observationsSection(count);
         assembly ("memory-safe") {
-            let next := add(p, headLength)
-
-            mstore(add(p, OBSERVERS_OFFSET_AT), sub(next, p))
-            let length := sub(timestampsAt, observersAt)
+            let p := mload(0x40) // scratch past the free memory pointer: not allocated, the log reads it
+            mstore(p, digest)
+            mstore(add(p, HEAD_EPOCH_AND_ROUND_AT), epochAndRound)
+            mstore(add(p, HEAD_ANSWER_AT), answer) // sign-extended: read with sar from calldata
+            mstore(add(p, HEAD_TRANSMITTER_AT), caller())
+            mstore(add(p, HEAD_OBSERVATIONS_TIMESTAMP_AT), observationsTimestamp)
+            if gt(head, EVENT_HEAD_LENGTH) { mstore(add(p, HEAD_SIGNERS_AT), signers) }
+            mstore(add(p, sub(head, 0x20)), head) // the offset of `observations`
+            let tail := add(p, head)
             let padded := and(add(length, 31), not(31))
-            mstore(next, length)
-            mstore(add(next, padded), 0)
-            calldatacopy(add(next, 0x20), observersAt, length)
-            next := add(add(next, 0x20), padded)
+            mstore(tail, length)
+            mstore(add(tail, padded), 0) // zero the padding of the last word (memory may hold old bytes)
+            calldatacopy(add(tail, 0x20), at, length)
+            log2(p, add(add(head, 0x20), padded), topic, roundId)
+        }
+    }
 
-            mstore(add(p, TIMESTAMPS_OFFSET_AT), sub(next, p))
-            length := sub(valuesAt, timestampsAt)
-            padded := and(add(length, 31), not(31))
-            mstore(next, length)
-            mstore(add(next, padded), 0)
-            calldatacopy(add(next, 0x20), timestampsAt, length)
-            next := add(add(next, 0x20), padded)
-
-            mstore(add(p, VALUES_OFFSET_AT), sub(next, p))
-            length := sub(signatureAt, valuesAt)
-            padded := and(add(length, 31), not(31))
-            mstore(next, length)
-            mstore(add(next, padded), 0)
-            calldatacopy(add(next, 0x20), valuesAt, length)
-            end := add(add(next, 0x20), padded)
+    /// @dev AggregatorInterface's NewRound and AnswerUpdated, as OCR2Aggregator emits them after its
+    ///      NewTransmission; their one data word is written to scratch space (no memory growth).
+    ///      `startedBy` is the transmitter (OCR2Aggregator puts address(0) there).
+    function _emitRoundEvents(uint32 roundId, int192 answer, uint32 startedAt) private {
+        bytes32 newRound = NewRound.selector;
+        bytes32 answerUpdated = AnswerUpdated.selector;
+        assembly ("memory-safe") {
+            mstore(0x00, startedAt)
+            log3(0x00, 0x20, newRound, roundId, caller())
+            mstore(0x00, timestamp())
+            log3(0x00, 0x20, answerUpdated, answer, roundId)
         }
     }
 
@@ -112,7 +143,7 @@ abstract contract SingleFeedRounds is AggregatorV3Interface, CommitteeFeed {
         override
         returns (uint80 roundId_, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
     {
-        if (roundId == 0 || roundId > s_hot.latestRoundId) revert NoDataPresent();
+        if (roundId == 0 || roundId > s_hot.latestRoundId) revert NoDataPresent(roundId);
         Transmission memory t = s_transmissions[uint32(roundId)];
         return (roundId, t.answer, t.startedAt, t.updatedAt, roundId);
     }
@@ -130,8 +161,42 @@ abstract contract SingleFeedRounds is AggregatorV3Interface, CommitteeFeed {
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
     {
         uint32 latest = s_hot.latestRoundId;
-        if (latest == 0) revert NoDataPresent();
+        if (latest == 0) revert NoDataPresent(0);
         Transmission memory t = s_transmissions[latest];
         return (latest, t.answer, t.startedAt, t.updatedAt, latest);
+    }
+
+    /// @notice The newest answer (AggregatorInterface, V2).
+    /// @return The answer, 0 before the first report.
+    function latestAnswer() external view override returns (int256) {
+        return s_transmissions[s_hot.latestRoundId].answer; // round 0 is never written: zeros
+    }
+
+    /// @notice Block time of the newest report (AggregatorInterface, V2).
+    /// @return The timestamp, 0 before the first report.
+    function latestTimestamp() external view override returns (uint256) {
+        return s_transmissions[s_hot.latestRoundId].updatedAt;
+    }
+
+    /// @notice The newest round id (AggregatorInterface, V2).
+    /// @return 0 before the first report.
+    function latestRound() external view override returns (uint256) {
+        return s_hot.latestRoundId;
+    }
+
+    /// @notice The answer of a past round (AggregatorInterface, V2).
+    /// @param roundId Any round id.
+    /// @return The answer, 0 for a round that does not exist.
+    function getAnswer(uint256 roundId) external view override returns (int256) {
+        if (roundId > s_hot.latestRoundId) return 0;
+        return s_transmissions[uint32(roundId)].answer;
+    }
+
+    /// @notice Block time of a past round's report (AggregatorInterface, V2).
+    /// @param roundId Any round id.
+    /// @return The timestamp, 0 for a round that does not exist.
+    function getTimestamp(uint256 roundId) external view override returns (uint256) {
+        if (roundId > s_hot.latestRoundId) return 0;
+        return s_transmissions[uint32(roundId)].updatedAt;
     }
 }

@@ -15,7 +15,7 @@ import {ReportLayout} from "./ReportLayout.sol";
 /// @notice A price feed updated by Off-Chain Reporting: n oracles agree off-chain on a report (the
 ///         median of at least 2f+1 observations) and a threshold t of them sign it with BLS12-381;
 ///         one transmitter submits it, and this contract checks it with one pairing.
-/// @dev Consumers read it through Chainlink's unmodified AggregatorV3Interface.
+/// @dev Consumers read it through Chainlink's unmodified AggregatorV2V3Interface.
 ///      Gas care in `transmit`: the hot state is one storage slot, the per-configuration data is one
 ///      EXTCODECOPY from a data contract, every accepted report writes one fresh round slot, and the
 ///      report is read straight from packed calldata (docs/report-format.md) with no ABI decoding.
@@ -28,8 +28,6 @@ contract OCRFeed is IOCRFeed, OCRFeedErrors, SingleFeedRounds {
     /// @dev The top two bytes of every config digest name the digest scheme (like libocr's prefix).
     uint256 private constant CONFIG_DIGEST_PREFIX = 0x0b15;
 
-    /// @dev NewTransmission's non-indexed head: eight 32-byte words.
-    uint256 private constant EVENT_HEAD_LENGTH = 0x100;
 
 
     /*//////////////////////////////////////////////////////////////
@@ -130,18 +128,7 @@ contract OCRFeed is IOCRFeed, OCRFeedErrors, SingleFeedRounds {
         int192 answer = _checkObservations(count, stored);
         _checkSignature(count, stored);
 
-        uint32 roundId = uint32(hot >> HOT_ROUND_ID_SHIFT) + 1;
-        s_transmissions[roundId] = Transmission({
-            answer: answer,
-            startedAt: ReportLayout.medianTimestamp(count),
-            updatedAt: uint32(block.timestamp)
-        });
-        // Only two fields change: update them in place (one warm SLOAD + one SSTORE after the
-        // optimizer merges them) rather than repacking all six. Written inline: a shared helper
-        // costs 12-22 gas more per call in jumps.
-        s_hot.latestEpochAndRound = ReportLayout.epochAndRound();
-        s_hot.latestRoundId = roundId;
-        _emitTransmission(roundId, count, answer);
+        _acceptRound(uint32(hot >> HOT_ROUND_ID_SHIFT) + 1, count, answer, NewTransmission.selector, EVENT_HEAD_LENGTH, 0);
     }
 
     /// @dev Sorted ascending, the answer is the median, the answer is within bounds.
@@ -171,30 +158,6 @@ contract OCRFeed is IOCRFeed, OCRFeedErrors, SingleFeedRounds {
             mstore(key, 256) // KeyStore.KEY_LENGTH
         }
         if (!BLS12381.verify(signature, key, ReportLayout.signingDigest(count))) revert InvalidSignature();
-    }
-
-    /// @dev Emits NewTransmission with the ABI encoding written out by hand: the three packed
-    ///      sections are copied straight from calldata into one buffer. Solidity's encoder spent
-    ///      576 gas more on the same bytes at n = 31 (docs/gas.md); the event test decodes it with web3.
-    ///      Layout: 8 head words (digest, epoch, round, answer, three tail offsets, transmitter),
-    ///      then each tail as a length word and its bytes zero-padded to 32.
-    function _emitTransmission(uint32 roundId, uint256 count, int192 answer) private {
-        bytes32 digest = ReportLayout.configDigest();
-        uint40 epochAndRound = ReportLayout.epochAndRound();
-        bytes32 topic = NewTransmission.selector;
-        uint256 p;
-        assembly ("memory-safe") {
-            p := mload(0x40) // scratch past the free memory pointer: not allocated, the log reads it
-            mstore(p, digest)
-            mstore(add(p, 0x20), shr(ROUND_BITS, epochAndRound))
-            mstore(add(p, 0x40), and(epochAndRound, ROUND_MASK))
-            mstore(add(p, 0x60), answer) // int192 is sign-extended to the full word by the compiler
-            mstore(add(p, 0xe0), caller())
-        }
-        uint256 end = _writeObservationTails(p, EVENT_HEAD_LENGTH, count);
-        assembly ("memory-safe") {
-            log2(p, sub(end, p), topic, roundId)
-        }
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -41,20 +41,19 @@ interface IOCRFeed is ICommitteeFeed {
         uint32 previousConfigBlockNumber, bytes32 configDigest, uint64 configCount, uint8 n, Config config
     );
 
-    /// @dev A report was accepted as round `roundId`. The per-observation fields are the report's
-    ///      own packed bytes: `observers` one byte per observation (oracle index), `observationTimestamps`
-    ///      four bytes each (uint32, big-endian, seconds), `observations` 24 bytes each (int192,
-    ///      big-endian two's complement), all in the report's (ascending value) order.
+    /// @dev A report was accepted as round `roundId` (NewRound and AnswerUpdated follow it).
+    ///      `epochAndRound` is (epoch << 8) | round. `observations` is the report's own packed bytes,
+    ///      k = length / 27 observations in the report's (ascending value) order: k observer bytes
+    ///      (oracle index), then k uint16 offsets (seconds after `observationsTimestamp`, big-endian),
+    ///      then k int192 values (24 bytes each, big-endian two's complement). docs/report-format.md.
     event NewTransmission(
         uint80 indexed roundId,
         bytes32 configDigest,
-        uint32 epoch,
-        uint8 round,
+        uint40 epochAndRound,
         int192 answer,
-        bytes observers,
-        bytes observationTimestamps,
-        bytes observations,
-        address transmitter
+        address transmitter,
+        uint32 observationsTimestamp,
+        bytes observations
     );
 
     /*//////////////////////////////////////////////////////////////

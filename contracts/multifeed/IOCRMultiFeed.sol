@@ -7,7 +7,8 @@ import {ICommitteeFeed} from "../committee/ICommitteeFeed.sol";
 /// @notice A hub that carries k price feeds (1 <= k <= 32, fixed at deployment) in one Off-Chain
 ///         Reporting report with one BLS12-381 threshold signature: the pairing is paid once per
 ///         report, not once per feed. Every feed keeps its own round records, its own event and its
-///         own AggregatorV3Interface view (a FeedView contract the hub deploys).
+///         own AggregatorV2V3Interface view (a FeedView contract the hub deploys), which emits the
+///         feed's NewRound and AnswerUpdated for every accepted report.
 /// @dev Report layout: docs in contracts/multifeed/MultiReportLayout.sol and
 ///      ocr_client/multifeed/layout.py. Reputation and monitoring read the two events alone.
 interface IOCRMultiFeed is ICommitteeFeed {
@@ -109,6 +110,17 @@ interface IOCRMultiFeed is ICommitteeFeed {
         external
         view
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound);
+
+    /// @notice One round of one feed with zeros for a round that does not exist (the V2 getters').
+    /// @param feedId The feed.
+    /// @param roundId Any round id.
+    /// @return answer The feed's median answer (0 if unknown).
+    /// @return startedAt Timestamp of the feed's median observation (0 if unknown).
+    /// @return updatedAt Block time of the transmission (0 if unknown).
+    function feedRound(uint8 feedId, uint256 roundId)
+        external
+        view
+        returns (int192 answer, uint32 startedAt, uint32 updatedAt);
 
     /// @notice The configured answer bounds of one feed.
     /// @param feedId The feed.

@@ -94,7 +94,9 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, CommitteeFeed {
         if (feedDescriptions.length != k) revert FeedMetadataLengthMismatch(k, feedDescriptions.length);
         i_feedCount = uint8(k);
         for (uint256 i = 0; i < k; ++i) {
-            s_views.push(address(new FeedView(uint8(i), feedDecimals[i], feedDescriptions[i])));
+            address view_ = address(new FeedView(uint8(i), feedDecimals[i], feedDescriptions[i]));
+            assert(view_ == _viewAddress(i)); // _announce relies on it
+            s_views.push(view_);
         }
     }
 
@@ -209,6 +211,28 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, CommitteeFeed {
         s_hot.latestEpochAndRound = MultiReportLayout.epochAndRound();
         s_hot.latestRoundId = roundId;
         _emitReport(roundId, m);
+        _announce(roundId, k);
+    }
+
+    /// @dev Each feed's NewRound and AnswerUpdated, emitted by its FeedView (the address consumers
+    ///      and indexers know): one call per feed, about 6,500 gas each (docs/gas.md). The view's
+    ///      address is computed from its CREATE nonce (the constructor checks it), not loaded from
+    ///      storage, and the round is read back from the record just written (a warm slot).
+    function _announce(uint32 roundId, uint256 k) private {
+        for (uint256 i = 0; i < k; ++i) {
+            Transmission memory t = s_transmissions[roundId][i];
+            FeedView(_viewAddress(i)).announce(roundId, t.answer, t.startedAt, msg.sender);
+        }
+    }
+
+    /// @dev Feed i's view: the hub's (i + 1)-th CREATE (a contract's nonce starts at 1, and the
+    ///      constructor deploys the k views before anything else), keccak256(rlp([hub, i + 1])).
+    function _viewAddress(uint256 i) private view returns (address view_) {
+        assembly ("memory-safe") {
+            // rlp([address, nonce]) for nonce 1..32 (< 0x80: one byte): 0xd6 0x94 address nonce.
+            mstore(0x00, or(or(shl(248, 0xd6), shl(240, 0x94)), or(shl(80, address()), shl(72, add(i, 1)))))
+            view_ := and(keccak256(0x00, 23), 0xffffffffffffffffffffffffffffffffffffffff)
+        }
     }
 
     /// @dev Every feed's bounds, loaded into memory with one EXTCODECOPY of the bounds store.
@@ -467,7 +491,7 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, CommitteeFeed {
         returns (uint80, int256, uint256, uint256, uint80)
     {
         _checkFeed(feedId);
-        if (roundId == 0 || roundId > s_hot.latestRoundId) revert NoDataPresent();
+        if (roundId == 0 || roundId > s_hot.latestRoundId) revert NoDataPresent(roundId);
         Transmission memory t = s_transmissions[uint32(roundId)][feedId];
         return (roundId, t.answer, t.startedAt, t.updatedAt, roundId);
     }
@@ -481,9 +505,22 @@ contract OCRMultiFeed is IOCRMultiFeed, OCRMultiFeedErrors, CommitteeFeed {
     {
         _checkFeed(feedId);
         uint32 latest = s_hot.latestRoundId;
-        if (latest == 0) revert NoDataPresent();
+        if (latest == 0) revert NoDataPresent(0);
         Transmission memory t = s_transmissions[latest][feedId];
         return (latest, t.answer, t.startedAt, t.updatedAt, latest);
+    }
+
+    /// @inheritdoc IOCRMultiFeed
+    function feedRound(uint8 feedId, uint256 roundId)
+        external
+        view
+        override
+        returns (int192 answer, uint32 startedAt, uint32 updatedAt)
+    {
+        _checkFeed(feedId);
+        if (roundId > s_hot.latestRoundId) return (0, 0, 0);
+        Transmission memory t = s_transmissions[uint32(roundId)][feedId];
+        return (t.answer, t.startedAt, t.updatedAt);
     }
 
     function _checkFeed(uint8 feedId) private view {

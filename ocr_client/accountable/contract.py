@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
+from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from ocr_client.accountable.config import AccountableConfig, validate_accountable_config
-from ocr_client.accountable.layout import signers_of
 from ocr_client.chain.deploy import deploy
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.committee.contract import SingleFeedContract
-from ocr_client.report.layout import Observation, decode_event_observations
+from ocr_client.report.events import Transmission, decode_transmission
 
 ACCOUNTABLE_FEED_CONTRACT = "AccountableFeed"
 
 
-@dataclass(frozen=True)
-class AccountableTransmission:
-    """A decoded AccountableFeed NewTransmission event."""
-
-    round_id: int
-    config_digest: bytes
-    epoch: int
-    round: int
-    answer: int
-    observations: tuple[Observation, ...]
-    transmitter: str
-    signers: tuple[int, ...]
-    signer_bitmap: int
-    tx_hash: str
-    block_number: int
+#: AccountableFeed's NewTransmission, decoded by the one decoder of our feeds' events.
+AccountableTransmission = Transmission
 
 
 class AccountableFeedHandle(SingleFeedContract):
@@ -73,24 +57,4 @@ class AccountableFeedHandle(SingleFeedContract):
 
     def transmissions_in(self, receipt: TxReceipt) -> list[AccountableTransmission]:
         """The NewTransmission events of one receipt, decoded."""
-        return [_decode(e) for e in self.contract.events.NewTransmission().process_receipt(receipt)]
-
-
-def _decode(event: Any) -> AccountableTransmission:
-    args = event["args"]
-    bitmap = int(args["signers"])
-    return AccountableTransmission(
-        round_id=int(args["roundId"]),
-        config_digest=bytes(args["configDigest"]),
-        epoch=int(args["epoch"]),
-        round=int(args["round"]),
-        answer=int(args["answer"]),
-        observations=decode_event_observations(
-            bytes(args["observers"]), bytes(args["observationTimestamps"]), bytes(args["observations"])
-        ),
-        transmitter=str(args["transmitter"]),
-        signers=signers_of(bitmap),
-        signer_bitmap=bitmap,
-        tx_hash="0x" + bytes(event["transactionHash"]).hex(),
-        block_number=int(event["blockNumber"]),
-    )
+        return [decode_transmission(e) for e in self.contract.events.NewTransmission().process_receipt(receipt, errors=DISCARD)]

@@ -8,11 +8,14 @@ from collections.abc import Iterable
 from typing import Final
 
 from ocr_client.errors import ReportError
+from ocr_client.report.events import signers_of
 from ocr_client.report.layout import SIGNATURE_LENGTH, TRANSMIT_SELECTOR, Report, encode_report
 
 BITMAP_LENGTH: Final[int] = 32
 #: Bytes after the report: signature, bitmap, transmitter index.
 TAIL_LENGTH: Final[int] = SIGNATURE_LENGTH + BITMAP_LENGTH + 1
+
+__all__ = ["BITMAP_LENGTH", "TAIL_LENGTH", "bitmap_of", "encode_accountable_calldata", "signers_of"]
 
 
 def bitmap_of(signers: Iterable[int]) -> int:
@@ -23,11 +26,6 @@ def bitmap_of(signers: Iterable[int]) -> int:
             raise ReportError(f"signer index {i} does not fit in a 256-bit bitmap")
         bitmap |= 1 << i
     return bitmap
-
-
-def signers_of(bitmap: int) -> tuple[int, ...]:
-    """The oracle indices a bitmap names, ascending."""
-    return tuple(i for i in range(256) if bitmap >> i & 1)
 
 
 def encode_accountable_calldata(report: Report | bytes, signature: bytes, bitmap: int, transmitter_index: int) -> bytes:

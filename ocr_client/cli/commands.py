@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from ocr_client.cli.keys_dkg import add_dkg_parser, run_keys_dkg
 from ocr_client.cli.node import add_devnet_parser, add_node_parser, run_devnet, run_node
+from ocr_client.cli.proxy import add_proxy_parser, run_proxy
 from ocr_client.cli.types import int_list, non_negative, positive, probability
 from ocr_client.errors import OCRError
 from ocr_client.protocol.strategy_names import STRATEGIES
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_dkg_parser(keys_sub)
     add_node_parser(sub)
     add_devnet_parser(sub)
+    add_proxy_parser(sub)
 
     deploy = sub.add_parser("deploy", help="deploy an OCRFeed")
     deploy.add_argument("--decimals", type=int, default=8)
@@ -376,11 +378,16 @@ def _cmd_gas(args: argparse.Namespace) -> None:
 
 
 def _gas_bench(args: argparse.Namespace) -> None:
-    from ocr_client.gas.bench import format_table, plot, run_bench
+    from ocr_client.gas.bench import format_table, plot, progress_line, run_bench
+    from ocr_client.gas.types import BenchResult
 
-    def progress(r: object) -> None:
-        if not args.json:
-            sys.stderr.write(f"measured {r}\n")
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int, result: BenchResult) -> None:
+        # On a terminal one line rewritten in place; otherwise (CI logs) one short line each.
+        line = progress_line(done, total, result)
+        sys.stderr.write(f"\r\x1b[2K{line}" + ("\n" if done == total else "") if tty else line + "\n")
+        sys.stderr.flush()
 
     report = run_bench(args.nodes, args.feeds, on_result=None if args.json else progress)
     if args.plot:
@@ -411,7 +418,7 @@ def _gas_snapshot(args: argparse.Namespace) -> None:
 COMMANDS = {
     "demo": _cmd_demo, "chain": _cmd_chain, "committee": _cmd_committee, "deploy": _cmd_deploy,
     "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read, "gas": _cmd_gas, "keys": _cmd_keys,
-    "node": run_node, "devnet": run_devnet,
+    "node": run_node, "devnet": run_devnet, "proxy": run_proxy,
 }
 
 

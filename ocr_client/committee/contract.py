@@ -16,7 +16,8 @@ from web3.types import TxReceipt
 
 from ocr_client.chain.compiler import artifact
 from ocr_client.chain.transactions import call, send_transaction
-from ocr_client.errors import ChainError, TransactionRevertedError
+from ocr_client.errors import ChainError, NoAnswerError, TransactionRevertedError
+from ocr_client.report.freshness import answer_problem
 from ocr_client.report.layout import TRANSMIT_SELECTOR
 
 
@@ -120,3 +121,39 @@ class SingleFeedContract(CommitteeContract):
     def round(self, round_id: int) -> RoundData | None:
         """A past round, or None if it does not exist (NoDataPresent)."""
         return self._round_or_none("getRoundData", round_id)
+
+    # --- AggregatorInterface (V2): zeros for rounds that do not exist, as Chainlink's --------
+
+    def latest_answer(self) -> int:
+        return int(self._view("latestAnswer")[0])
+
+    def latest_timestamp(self) -> int:
+        return int(self._view("latestTimestamp")[0])
+
+    def latest_round_id(self) -> int:
+        return int(self._view("latestRound")[0])
+
+    def answer_at(self, round_id: int) -> int:
+        return int(self._view("getAnswer", round_id)[0])
+
+    def timestamp_at(self, round_id: int) -> int:
+        return int(self._view("getTimestamp", round_id)[0])
+
+    # --- a consumer's read ----------------------------------------------------------------
+
+    def read(self, max_age: int, now: int | None = None) -> RoundData:
+        """The newest round if a consumer may use it: complete, positive, at most ``max_age`` seconds
+        old at ``now`` (default: the latest block's time). Raises the FeedReadError that
+        contracts/consumer/FeedReader.sol would revert with (NoAnswerError before the first report)."""
+        return checked_read(self.w3, self.latest_round(), max_age, now)
+
+
+def checked_read(w3: Web3, latest: RoundData | None, max_age: int, now: int | None = None) -> RoundData:
+    """``latest`` if :func:`~ocr_client.report.freshness.answer_problem` finds nothing wrong with it."""
+    if latest is None:
+        raise NoAnswerError("the feed has no report yet", 0)
+    at = int(w3.eth.get_block("latest")["timestamp"]) if now is None else now
+    problem = answer_problem(latest, max_age, at)
+    if problem is not None:
+        raise problem
+    return latest

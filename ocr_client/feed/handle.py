@@ -7,9 +7,6 @@ revert surfaces as :class:`TransactionRevertedError` naming the contract's custo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.types import TxReceipt
@@ -19,24 +16,9 @@ from ocr_client.chain.transactions import send_transaction
 from ocr_client.committee.contract import RoundData, SingleFeedContract
 from ocr_client.errors import TransactionRevertedError
 from ocr_client.report.config import OnchainConfig, validate_config
-from ocr_client.report.layout import Observation, decode_event_observations
+from ocr_client.report.events import Transmission, decode_transmission
 
 FEED_CONTRACT = "OCRFeed"
-
-
-@dataclass(frozen=True)
-class Transmission:
-    """A decoded NewTransmission event."""
-
-    round_id: int
-    config_digest: bytes
-    epoch: int
-    round: int
-    answer: int
-    observations: tuple[Observation, ...]
-    transmitter: str
-    tx_hash: str
-    block_number: int
 
 
 class Feed(SingleFeedContract):
@@ -66,24 +48,7 @@ class Feed(SingleFeedContract):
     def transmissions(self, from_block: int = 0, to_block: int | str = "latest") -> list[Transmission]:
         """Every NewTransmission in the block range, decoded."""
         events = self.contract.events.NewTransmission().get_logs(from_block=from_block, to_block=to_block)
-        return [_decode_transmission(e) for e in events]
-
-
-def _decode_transmission(event: Any) -> Transmission:
-    args = event["args"]
-    return Transmission(
-        round_id=int(args["roundId"]),
-        config_digest=bytes(args["configDigest"]),
-        epoch=int(args["epoch"]),
-        round=int(args["round"]),
-        answer=int(args["answer"]),
-        observations=decode_event_observations(
-            bytes(args["observers"]), bytes(args["observationTimestamps"]), bytes(args["observations"])
-        ),
-        transmitter=str(args["transmitter"]),
-        tx_hash="0x" + bytes(event["transactionHash"]).hex(),
-        block_number=int(event["blockNumber"]),
-    )
+        return [decode_transmission(e) for e in events]
 
 
 __all__ = ["Feed", "RoundData", "TransactionRevertedError", "Transmission"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from ocr_client.gas.scenarios import SNAPSHOT_NODES, measure_all
+from ocr_client.gas.scenarios import SNAPSHOT_NODES, SPREAD_SNAPSHOT_NAME, measure_all, measure_time_spread
 from ocr_client.gas.schemes.accountable import measure_snapshot_cases as accountable_cases
 from ocr_client.gas.schemes.multifeed import measure_snapshot_cases, snapshot_name
 
@@ -16,4 +16,5 @@ def snapshot_entries() -> dict[str, int]:
     entries = {m.snapshot_name: m.gas_used for m in measure_all(SNAPSHOT_NODES)}
     entries.update({snapshot_name(r.n, k): r.gas_per_report for k, r in measure_snapshot_cases().items()})
     entries.update(accountable_cases(SNAPSHOT_NODES))
+    entries[SPREAD_SNAPSHOT_NAME] = measure_time_spread()
     return entries

@@ -67,6 +67,21 @@ def measure_all(nodes: tuple[int, ...] = SNAPSHOT_NODES) -> list[Measurement]:
     return results
 
 
+#: Snapshot name of :func:`measure_time_spread`.
+SPREAD_SNAPSHOT_NAME: Final[str] = "OCRFeed:transmit_n31_obs31_times_1s_apart"
+
+
+def measure_time_spread(n: int = 31) -> int:
+    """The steady-state transmit when the n observation times are one second apart instead of equal:
+    each 2-byte time offset then costs one nonzero calldata byte (the fixed scenario's are all zero),
+    which is what real rounds look like. Its own fresh anvil, so the figure is fixed."""
+    with Anvil() as anvil:
+        local = LocalFeed.deploy(connect(anvil.rpc_url), n=n, seed=SEED)
+        local.push(fixed_values(n, 1), timestamps=[TIMESTAMP] * n)
+        receipt = local.push(fixed_values(n, 2), timestamps=[TIMESTAMP + 1 + i for i in range(n)])
+        return int(receipt["gasUsed"])
+
+
 class VerifyGasMeter:
     """verify_gas as ``ocr gas bench`` defines it: from loading the group key out of a cold key-store
     data contract to the pairing result, hash-to-curve included (FeedVerifyHarness, one per chain)."""

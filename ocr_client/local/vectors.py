@@ -30,7 +30,7 @@ CASES: Final[list[dict[str, Any]]] = [
      "values": [3000_00000000, 3001_50000000, 2999_99999999, 3000_00000001],
      "timestamps": [1_700_000_001, 1_700_000_002, 1_700_000_003, 1_700_000_004]},
     {"name": "n4-negative-and-quorum-only", "n": 4, "seed": 12, "epoch": 7, "round": 255,
-     "values": [-5, -7, 2**191 - 1], "observers": [3, 0, 2], "timestamps": [0, 2**32 - 1, 12345]},
+     "values": [-5, -7, 2**191 - 1], "observers": [3, 0, 2], "timestamps": [2**32 - 1, 2**32 - 1 - 65535, 2**32 - 12345]},
     {"name": "n7-threshold-3", "n": 7, "seed": 13, "epoch": 2**32 - 1, "round": 3,
      "values": [10, 20, 30, 40, 50, 60, 70], "timestamps": [1] * 7, "signers": [6, 2, 4]},
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ocr_client.net.clock import TimerHandle
 from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.messages import FinalReport, ObserveRequest, ReportRequest, ReportShare, SignedObservation
-from ocr_client.protocol.report_rules import SignableReport, signable_report
+from ocr_client.protocol.report_rules import SignableReport, signable_report, timestamp_off_clock
 
 
 class ReportGenerationLeader:
@@ -66,6 +66,9 @@ class ReportGenerationLeader:
             return  # one observation per oracle, and only its own
         if not message.verify(self.ctx.config.config_digest, self.ctx.verify_keys[sender]):
             self.ctx.emit("observe", "bad-observation", self.round, sender=sender)
+            return
+        if timestamp_off_clock(message.timestamp, self.ctx.unix_time()):
+            self.ctx.emit("observe", "bad-observation", self.round, sender=sender, timestamp=message.timestamp)
             return
         self.observations[sender] = message
         if len(self.observations) == self.ctx.config.quorum and self.phase == "observe":

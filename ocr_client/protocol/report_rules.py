@@ -14,8 +14,17 @@ from nacl.signing import VerifyKey
 
 from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.messages import SignedObservation
-from ocr_client.report.layout import Observation, Report, encode_report
+from ocr_client.report.layout import MAX_TIMESTAMP_SPREAD, Observation, Report, encode_report
 from ocr_client.report.median import build_report
+
+#: How far from its own clock a leader accepts an observation's time: any two it accepts are then
+#: at most MAX_TIMESTAMP_SPREAD apart, so a lying observer's timestamp cannot make the report unencodable.
+MAX_CLOCK_SKEW: int = MAX_TIMESTAMP_SPREAD // 2
+
+
+def timestamp_off_clock(timestamp: int, now: int) -> bool:
+    """Whether an observation's time is too far from the leader's clock to go into a report."""
+    return abs(timestamp - now) > MAX_CLOCK_SKEW
 
 
 def observation_problem(observations: Sequence[SignedObservation], epoch: int, round_: int, quorum: int,
@@ -34,6 +43,9 @@ def observation_problem(observations: Sequence[SignedObservation], epoch: int, r
         seen.add(o.observer)
         if not o.verify(config_digest, keys[o.observer]):
             return f"bad signature on the observation of {o.observer}"
+    spread = max(o.timestamp for o in observations) - min(o.timestamp for o in observations)
+    if spread > MAX_TIMESTAMP_SPREAD:
+        return f"observation timestamps span {spread} s, more than the {MAX_TIMESTAMP_SPREAD} s a report carries"
     return None
 
 

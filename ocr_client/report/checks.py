@@ -21,6 +21,7 @@ from ocr_client.crypto.encoding import FP_SIZE, decode_fp, is_infinity
 from ocr_client.errors import CryptoError, MalformedPointError
 from ocr_client.report.layout import (
     BYTES_PER_OBSERVATION,
+    COUNT_OFFSET,
     HEADER_LENGTH,
     SIGNATURE_LENGTH,
     TRANSMIT_SELECTOR,
@@ -32,8 +33,8 @@ from ocr_client.report.layout import (
 )
 
 PAIRING_PRECOMPILE: Final[str] = "0x000000000000000000000000000000000000000f"
-#: Calldata offset of the report's observation count (selector 4 + 61 header bytes).
-COUNT_AT: Final[int] = 65
+#: Calldata offset of the report's observation count (selector 4 + its report offset).
+COUNT_AT: Final[int] = 4 + COUNT_OFFSET
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,22 @@ def test_bench_json_has_the_documented_fields_and_plots(tmp_path: Path, capsys: 
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
+def test_bench_text_reads_as_a_person_expects(capsys: pytest.CaptureFixture[str]) -> None:
+    """No Python reprs, one short progress line per measurement (stderr is not a terminal here),
+    comparisons in words, and no "skipped" line for a combination that was measured."""
+    assert main(["gas", "bench", "--nodes", "4", "--feeds", "1,2"]) == 0
+    captured = capsys.readouterr()
+    progress = captured.err.splitlines()
+    assert progress and all(line.startswith("[") and "gas per report" in line for line in progress)
+    assert progress[0].startswith("[1/") and progress[-1].startswith(f"[{len(progress)}/{len(progress)}]")
+    assert "BenchResult(" not in captured.err + captured.out
+    assert "threshold-bls against ecdsa: n=4 costs " in captured.out and "% more" in captured.out
+    assert "-9" not in captured.out.split("against ecdsa")[1].splitlines()[0]  # no negative saving
+    assert "skipped" not in captured.out and "with 1 feed per report" not in captured.out
+    assert "accountable-bls, ecdsa, per-oracle at n=4 with 2 feeds per report" in captured.out
+
+
 @pytest.mark.parametrize("argv", [["gas", "bench", "--nodes", "4,x"], ["gas", "bench", "--nodes", "0"],
                                   ["gas", "snapshot", "--check", "--diff"]])
 def test_bad_gas_arguments_are_usage_errors(argv: list[str]) -> None:

@@ -185,7 +185,7 @@ def test_calldata_of_the_wrong_length_is_rejected(feed: LocalFeed) -> None:
     for calldata in (signed.calldata + b"\x00", signed.calldata[:-1], signed.calldata[:30]):
         expect_revert(lambda c=calldata: feed.feed.check_transmit(signed.sender.address, c),  # type: ignore[misc]
                       "ReportLengthMismatch")
-    assert n == 4 + 62 + 29 * 4 + 128 + 1
+    assert n == 4 + 66 + 27 * 4 + 128 + 1
 
 
 def test_transmit_before_any_config_is_refused(ocr_web3, deployer) -> None:  # type: ignore[no-untyped-def]

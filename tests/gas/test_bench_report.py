@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ocr_client.chain.calldata import calldata_gas
-from ocr_client.gas.bench import BenchReport, format_table
+from ocr_client.gas.bench import BenchReport, available_schemes, compare_phrase, format_table, plan_bench, progress_line
 from ocr_client.gas.types import BenchResult
 
 
@@ -22,7 +22,8 @@ def test_crossover_is_the_first_measured_n_from_which_bls_stays_cheaper() -> Non
     estimate = report.crossover_estimate()
     assert estimate is not None and abs(estimate - (30 + 20 * 20 / 60)) < 1e-9
     table = format_table(report)
-    assert "n=50: +16.0%" in table and "cheaper from measured n = 50" in table
+    assert "threshold-bls against ecdsa: n=10 costs 72.7% more, n=30 costs 11.1% more, n=50 saves 16.0%" in table
+    assert "cheaper from measured n = 50" in table
 
 
 def test_no_crossover_when_bls_never_wins() -> None:
@@ -33,3 +34,30 @@ def test_no_crossover_when_bls_never_wins() -> None:
 
 def test_calldata_gas_counts_zero_and_nonzero_bytes() -> None:
     assert calldata_gas(b"\x00\x00\x01\xff") == 4 + 4 + 16 + 16
+
+
+def test_comparisons_are_said_in_words_never_as_a_negative_saving() -> None:
+    assert compare_phrase(183_442, 95_035) == "costs 93.0% more"
+    assert compare_phrase(219_642, 277_913) == "saves 21.0%"
+    assert compare_phrase(5, 5) == "costs the same"
+
+
+def test_progress_is_one_short_line_not_a_repr() -> None:
+    line = progress_line(3, 18, _result("threshold-bls", 31, 199_603))
+    assert line == "[3/18] threshold-bls n=31: 199,603 gas per report"
+    multi = BenchResult(scheme="threshold-bls", n=31, f=10, feeds=16, observations=31, signers=None, calldata_bytes=0,
+                        calldata_gas=0, verify_gas=None, gas_per_report=923_428, gas_per_feed=57_714)
+    assert progress_line(1, 2, multi) == "[1/2] threshold-bls n=31 feeds=16: 923,428 gas per report"
+
+
+def test_a_combination_one_scheme_of_a_name_measures_is_not_reported_as_skipped() -> None:
+    """threshold-bls is OCRFeed for one feed and the multi-feed hub for more: n=4 with one feed is
+    measured (by OCRFeed) although the hub scheme does not run it."""
+    tasks, skipped = plan_bench([4], [1, 16], available_schemes())
+    assert ("threshold-bls", 4, 1) in {(s.name, n, k) for s, n, k in tasks}
+    assert ("threshold-bls", 4, 16) in {(s.name, n, k) for s, n, k in tasks}
+    assert not [s for s in skipped if s[0] == "threshold-bls"]
+    assert ("ecdsa", 4, 16) in skipped and ("ecdsa", 4, 1) not in skipped
+    table = format_table(BenchReport(skipped=skipped))
+    assert ("not measured (the scheme cannot run it): accountable-bls, ecdsa, per-oracle at n=4 with 16 feeds "
+            "per report") in table

@@ -155,3 +155,10 @@ def test_start_runs_a_hub_on_its_own_anvil_and_close_stops_it() -> None:
         assert anvil is not None and anvil.process is not None
         process = anvil.process
     assert local._anvil is None and process.poll() is not None
+
+
+def test_only_the_hub_announces_a_feed_views_rounds(hub: LocalMultiFeed) -> None:
+    view = hub.hub.view(0)
+    fn = view.functions.announce(7, 1, 1, hub.owner.address)
+    expect_revert(lambda: call(hub.w3, hub.owner.address, str(view.address), _encoded(fn)),
+                  "FeedViewCallerNotHub", hub.owner.address)

@@ -8,8 +8,11 @@ from hypothesis import strategies as st
 
 from ocr_client.errors import ReportError
 from ocr_client.report.layout import (
+    BYTES_PER_OBSERVATION,
+    HEADER_LENGTH,
     INT192_MAX,
     INT192_MIN,
+    MAX_TIMESTAMP_SPREAD,
     Observation,
     Report,
     decode_report,
@@ -19,19 +22,25 @@ from ocr_client.report.layout import (
 )
 from ocr_client.report.median import build_report
 
-observations = st.lists(
-    st.builds(Observation, st.integers(0, 255), st.integers(0, 2**32 - 1), st.integers(INT192_MIN, INT192_MAX)),
-    min_size=1, max_size=40,
-)
+
+@st.composite
+def observations(draw: st.DrawFn) -> list[Observation]:
+    """Up to 40 observations whose times lie within one report's reach (MAX_TIMESTAMP_SPREAD of the earliest)."""
+    base = draw(st.integers(0, 2**32 - 1))
+    top = min(2**32 - 1, base + MAX_TIMESTAMP_SPREAD)
+    return draw(st.lists(
+        st.builds(Observation, st.integers(0, 255), st.integers(base, top), st.integers(INT192_MIN, INT192_MAX)),
+        min_size=1, max_size=40,
+    ))
 
 
 @settings(max_examples=200, deadline=None)
 @given(digest=st.binary(min_size=32, max_size=32), epoch=st.integers(0, 2**32 - 1), round_=st.integers(0, 255),
-       obs=observations)
+       obs=observations())
 def test_report_encoding_round_trips(digest: bytes, epoch: int, round_: int, obs: list[Observation]) -> None:
     report = build_report(digest, epoch, round_, obs)
     raw = encode_report(report)
-    assert len(raw) == 62 + 29 * len(obs)
+    assert len(raw) == HEADER_LENGTH + BYTES_PER_OBSERVATION * len(obs) == 66 + 27 * len(obs)
     assert decode_report(raw) == report
     calldata = encode_transmit_calldata(raw, bytes(range(128)), 7)
     assert split_transmit_calldata(calldata) == (raw, bytes(range(128)), 7)
@@ -68,3 +77,13 @@ def test_truncated_or_padded_report_bytes_are_refused() -> None:
 def test_observer_index_beyond_one_byte_is_refused() -> None:
     with pytest.raises(ReportError, match="observer index 256"):
         encode_report(Report(bytes(32), 1, 1, 5, (Observation(256, 0, 5),)))
+
+
+def test_observation_times_are_offsets_from_the_earliest_and_a_wider_spread_is_refused() -> None:
+    within = [Observation(0, 1_750_000_000, 1), Observation(1, 1_750_000_000 + MAX_TIMESTAMP_SPREAD, 2)]
+    raw = encode_report(build_report(bytes(32), 1, 1, within))
+    assert int.from_bytes(raw[61:65], "big") == 1_750_000_000  # T, the earliest observation's time
+    assert decode_report(raw).observations == tuple(within)
+    too_wide = [within[0], Observation(1, 1_750_000_000 + MAX_TIMESTAMP_SPREAD + 1, 2)]
+    with pytest.raises(ReportError, match="span 65536 s"):
+        encode_report(build_report(bytes(32), 1, 1, too_wide))
