@@ -31,7 +31,7 @@ VIA_IR: Final[bool] = False
 MAX_RUNTIME_CODE_SIZE: Final[int] = 24_576
 
 #: Node packages the contracts import, by import prefix (each resolved inside node_modules).
-NODE_IMPORT_PREFIXES: Final[tuple[str, ...]] = ("@chainlink/contracts/",)
+NODE_IMPORT_PREFIXES: Final[tuple[str, ...]] = ("@chainlink/contracts/", "@openzeppelin/contracts/")
 
 #: No metadata hash in the bytecode, so artifacts are identical wherever the checkout lives.
 BYTECODE_HASH: Final[str] = "none"

@@ -18,9 +18,11 @@ from typing import Any, NoReturn
 from ocr_client.cli.keys_dkg import add_dkg_parser, run_keys_dkg
 from ocr_client.cli.node import add_devnet_parser, add_node_parser, run_devnet, run_node
 from ocr_client.cli.proxy import add_proxy_parser, run_proxy
+from ocr_client.cli.staking import add_slash_parser, add_stake_parser, run_slash, run_stake
 from ocr_client.cli.types import int_list, non_negative, positive, probability
 from ocr_client.errors import OCRError
 from ocr_client.protocol.strategy_names import STRATEGIES
+from ocr_client.reputation.cli import add_reputation_parser, run_reputation
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -95,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_dkg_parser(keys_sub)
     add_node_parser(sub)
     add_devnet_parser(sub)
+    add_stake_parser(sub)
+    add_slash_parser(sub)
+    add_reputation_parser(sub)
     add_proxy_parser(sub)
 
     deploy = sub.add_parser("deploy", help="deploy an OCRFeed")
@@ -398,11 +403,13 @@ def _gas_bench(args: argparse.Namespace) -> None:
 def _gas_snapshot(args: argparse.Namespace) -> None:
     from ocr_client.gas import snapshot as gas_snapshot
     from ocr_client.gas.entries import snapshot_entries
+    from ocr_client.staking.gas import measure_snapshot_cases as staking_cases
 
     path = Path(args.file)
     if args.tolerance < 0:
         raise OCRError(f"--tolerance must not be negative, got {args.tolerance}")
     measured = dict(snapshot_entries())
+    measured.update(staking_cases())
     if not (args.check or args.diff):
         gas_snapshot.write(path, measured)
         print(f"wrote {path} ({len(measured)} entries)")
@@ -418,8 +425,10 @@ def _gas_snapshot(args: argparse.Namespace) -> None:
 COMMANDS = {
     "demo": _cmd_demo, "chain": _cmd_chain, "committee": _cmd_committee, "deploy": _cmd_deploy,
     "set-config": _cmd_set_config, "push": _cmd_push, "read": _cmd_read, "gas": _cmd_gas, "keys": _cmd_keys,
-    "node": run_node, "devnet": run_devnet, "proxy": run_proxy,
+    "node": run_node, "devnet": run_devnet, "reputation": run_reputation, "proxy": run_proxy,
+    "stake": run_stake, "slash": run_slash,
 }
+
 
 
 def main(argv: Sequence[str] | None = None) -> int:

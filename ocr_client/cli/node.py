@@ -26,6 +26,7 @@ from ocr_client.node.config import LOG_LEVELS
 
 if TYPE_CHECKING:
     from ocr_client.committee.contract import RoundData
+    from ocr_client.node.process import NodeProcess
 
 #: Log levels ``--log-level`` accepts (the heavy node modules load only when a command runs).
 
@@ -38,6 +39,9 @@ def add_node_parser(subparsers: Any) -> None:
     p.add_argument("--config", required=True, help="node config JSON (see ocr_client.node.config)")
     p.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper, default=None,
                    help="overrides the config's log_level")
+    p.add_argument("--slash-staking", metavar="ADDR", default=None,
+                   help="submit equivocation evidence this node collects to the OracleStaking contract ADDR "
+                        "(with the node's transmitter account); only one proof per offence lands")
 
 
 def add_devnet_parser(subparsers: Any) -> None:
@@ -78,8 +82,25 @@ def run_node(args: argparse.Namespace) -> int:
     level = args.log_level or config.log_level
     logging.basicConfig(stream=sys.stderr, level=log_level_number(level), format=LOG_FORMAT, force=True)
     with _stop_on_signals() as stop:
-        run_node_process(config, stop)
+        run_node_process(config, stop, _evidence_submission(args.slash_staking))
     return 0
+
+
+def _evidence_submission(staking_address: str | None) -> Callable[[NodeProcess], None] | None:
+    """``--slash-staking ADDR``: once the node is open, submit its stored evidence on its clock."""
+    if staking_address is None:
+        return None
+
+    def start(process: NodeProcess) -> None:
+        from ocr_client.staking.contract import StakingContract
+        from ocr_client.staking.watcher import EvidenceWatcher
+
+        if process.w3 is None or process.account is None or process.store is None:
+            raise OCRError("the node must be open before evidence submission starts")
+        staking = StakingContract(process.w3, staking_address)
+        EvidenceWatcher(process.store, staking, process.account, process.clock).start()
+
+    return start
 
 
 def run_devnet(args: argparse.Namespace) -> int:

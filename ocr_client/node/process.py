@@ -20,6 +20,8 @@ from collections.abc import Callable
 from typing import Final
 
 import requests
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
 from web3.exceptions import Web3Exception
 
 from ocr_client.chain.rpc import connect
@@ -107,6 +109,9 @@ class NodeProcess:
         self.clock = RealClock()
         self.metrics_port: int | None = None
         self._shutdown_metrics: Callable[[], None] | None = None
+        #: The chain connection and transmitter account, once open (for services added by on_open).
+        self.w3: Web3 | None = None
+        self.account: LocalAccount | None = None
 
     def open(self) -> OracleNode:
         """Check the chain against the config, then build the node (not started yet)."""
@@ -141,6 +146,7 @@ class NodeProcess:
             telemetry=Fanout(log_sink(logging.INFO), *self._metrics_sinks()),
             unix_offset=time.time() - clock.now())
         self.node = OracleNode(ctx, self.transport)
+        self.w3, self.account = w3, account
         LOG.info("node=%d event=\"configured\" feed=%s digest=0x%s transmitter=%s bind=%s store=%s", cfg.index,
                  feed.address, digest.hex(), account.address, cfg.bind, cfg.store)
         return self.node
@@ -180,11 +186,17 @@ class NodeProcess:
         LOG.info("node=%d event=\"stopped\"", self.config.index)
 
 
-def run_node_process(config: NodeConfig, stop: Callable[[], bool]) -> None:
-    """Open, run until ``stop()``, and always close: the whole life of one node process."""
+def run_node_process(config: NodeConfig, stop: Callable[[], bool],
+                     on_open: Callable[[NodeProcess], None] | None = None) -> None:
+    """Open, run until ``stop()``, and always close: the whole life of one node process.
+
+    ``on_open`` runs once the node is built and before it starts: the place for services that
+    layers above the node add (``ocr node --slash-staking`` submits evidence from the store)."""
     process = NodeProcess(config)
     try:
         process.open()
+        if on_open is not None:
+            on_open(process)
         process.run(stop)
     finally:
         process.close()

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Final
 
+from eth_utils import keccak
+
 from ocr_client.errors import ConfigError
 from ocr_client.net.transport import MAX_MESSAGE_BYTES
 from ocr_client.protocol.config import MAX_EPOCH
@@ -29,7 +31,8 @@ from ocr_client.protocol.messages import (
 )
 from ocr_client.protocol.node import Behaviour, OracleNode
 from ocr_client.protocol.strategy_names import CRASH, CRASH_RECOVER, STRATEGIES
-from ocr_client.report.layout import INT192_MAX
+from ocr_client.report.layout import INT192_MAX, decode_report, encode_report
+from ocr_client.report.median import build_report
 
 LIE_FACTOR: Final[int] = 1000
 FLOOD_EPOCH: Final[int] = MAX_EPOCH
@@ -75,8 +78,9 @@ class LieRandom(_Liar):
 
 class Equivocate(Behaviour):
     """Tells different peers different things: two signed observations with different values for
-    one round, different report requests to different followers when it leads, and different
-    NEWEPOCH values to different peers."""
+    one round, different report requests to different followers when it leads, different NEWEPOCH
+    values to different peers, and two signature shares over two different reports for one round
+    (the second with its own observation changed). The two shares are slashable evidence."""
 
     name = "equivocate"
 
@@ -93,9 +97,22 @@ class Equivocate(Behaviour):
         return sign_observation(ctx.signing_key, ctx.config.config_digest, o.epoch, o.round, o.observer,
                                 o.value * 2 + 1, o.timestamp)
 
+    def _conflicting_share(self, message: ReportShare) -> ReportShare:
+        """A valid share over a second report for the same round: own observation doubled."""
+        assert self.node is not None
+        ctx = self.node.ctx
+        report = decode_report(message.report)
+        changed = [replace(o, value=o.value * 2 + 1) if o.observer == ctx.index else o for o in report.observations]
+        if changed == list(report.observations):
+            changed = [replace(o, timestamp=o.timestamp + 1) for o in report.observations]
+        other = encode_report(build_report(report.config_digest, report.epoch, report.round, changed))
+        return ReportShare(message.epoch, message.round, keccak(other), ctx.signer.share(ctx.signing_digest(other)), other)
+
     def outgoing(self, to: int, message: Message) -> list[bytes]:
         if isinstance(message, SignedObservation):
             return [encode(message), encode(self._alternative(message))]
+        if isinstance(message, ReportShare) and message.report and self.node is not None:
+            return [encode(message), encode(self._conflicting_share(message))]
         if isinstance(message, ReportRequest) and to % 2 == 1:
             me = self.node.ctx.index if self.node else -1
             changed = tuple(self._alternative(o) if o.observer == me else o for o in message.observations)

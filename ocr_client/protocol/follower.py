@@ -90,4 +90,4 @@ class ReportGenerationFollower:
             return
         share = self.ctx.signer.share(signable.digest)
         self.ctx.emit("report", "signed", message.round, reason=reason, answer=report.answer)
-        self.ctx.send(sender, ReportShare(self.epoch, message.round, signable.hash, share))
+        self.ctx.send(sender, ReportShare(self.epoch, message.round, signable.hash, share, signable.raw))

@@ -9,8 +9,11 @@ followers to ask for a new epoch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ocr_client.net.clock import TimerHandle
 from ocr_client.protocol.context import NodeContext
+from ocr_client.protocol.evidence import ConflictingShares, ShareWitness
 from ocr_client.protocol.messages import FinalReport, ObserveRequest, ReportRequest, ReportShare, SignedObservation
 from ocr_client.protocol.report_rules import SignableReport, signable_report, timestamp_off_clock
 
@@ -18,14 +21,17 @@ from ocr_client.protocol.report_rules import SignableReport, signable_report, ti
 class ReportGenerationLeader:
     """Runs the rounds of one epoch led by this oracle."""
 
-    def __init__(self, ctx: NodeContext, epoch: int) -> None:
+    def __init__(self, ctx: NodeContext, epoch: int,
+                 publish_evidence: Callable[[ConflictingShares], None] | None = None) -> None:
         self.ctx = ctx
+        self.publish_evidence = publish_evidence
         self.epoch = epoch
         self.round = 0
         self.phase = "idle"  # observe -> grace -> report -> final
         self.observations: dict[int, SignedObservation] = {}
         self.shares: dict[int, bytes] = {}
         self.signable: SignableReport | None = None  # the round's report once it is requested
+        self.witness: ShareWitness | None = None  # the round's first share per sender, for evidence
         self._round_timer: TimerHandle | None = None
         self._grace_timer: TimerHandle | None = None
         self.stopped = False
@@ -54,6 +60,8 @@ class ReportGenerationLeader:
         self.round += 1
         self.phase = "observe"
         self.observations, self.shares = {}, {}
+        self.signable = None
+        self.witness = ShareWitness.for_round(self.ctx.config.config_digest, self.epoch, self.round)
         self.ctx.emit("observe", "round-start", self.round, role="leader")
         self.ctx.broadcast(ObserveRequest(self.epoch, self.round))
         if self.round <= r_max:
@@ -90,7 +98,10 @@ class ReportGenerationLeader:
         self.ctx.broadcast(ReportRequest(self.epoch, self.round, chosen))
 
     def on_share(self, sender: int, message: ReportShare) -> None:
-        if self.phase != "report" or (message.epoch, message.round) != (self.epoch, self.round):
+        if (message.epoch, message.round) != (self.epoch, self.round):
+            return
+        self._witness(sender, message)
+        if self.phase != "report":
             return
         if self.signable is None or message.report_hash != self.signable.hash or sender in self.shares:
             return
@@ -105,3 +116,37 @@ class ReportGenerationLeader:
         self.ctx.emit("finalize", "final-sent", self.round, signers=list(attestation.signers))
         self.ctx.broadcast(FinalReport(self.epoch, self.round, self.signable.raw, attestation.signature,
                                        attestation.signers))
+
+    # --- evidence --------------------------------------------------------------------------
+
+    def _witness(self, sender: int, message: ReportShare) -> None:
+        """Keep the sender's first share of the round; prove and store a conflicting second one."""
+        if self.witness is None:
+            return
+        own = self.signable
+        report = message.report or (own.raw if own is not None and message.report_hash == own.hash else b"")
+        if not report:
+            return  # a share without its report proves nothing about what it signed
+        if not (own is not None and report == own.raw) and self.witness.report_problem(report, message.report_hash):
+            return
+        earlier = self.witness.first.get(sender)
+        if earlier is not None and earlier[0] != report:
+            # Two reports from one sender: worth two signature checks, and only now.
+            earlier_valid = self._share_valid(sender, earlier[0], earlier[1])
+            if not self._share_valid(sender, report, message.share):
+                return
+            if not earlier_valid:
+                self.witness.first[sender] = (report, message.share)
+                return
+        conflict = self.witness.witness(sender, report, message.share)
+        if conflict is not None:
+            self._store_evidence(conflict)
+
+    def _share_valid(self, sender: int, report: bytes, share: bytes) -> bool:
+        return self.ctx.signer.verify_share(sender, share, self.ctx.signing_digest(report))
+
+    def _store_evidence(self, conflict: ConflictingShares) -> None:
+        if self.ctx.store.record_evidence(conflict):
+            self.ctx.emit("report", "equivocation-evidence", self.round, oracle=conflict.oracle)
+            if self.publish_evidence is not None:
+                self.publish_evidence(conflict)

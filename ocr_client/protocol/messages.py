@@ -82,12 +82,17 @@ class ReportRequest:
 
 @dataclass(frozen=True)
 class ReportShare:
-    """Follower -> leader: my BLS signature share over the report I rebuilt (identified by hash)."""
+    """Follower -> leader: my BLS signature share over the report I rebuilt (identified by hash).
+
+    ``report`` carries the packed report itself, so a share proves what it signs: a leader that
+    gets two valid shares from one sender over two different reports for one (epoch, round) holds
+    evidence an outsider can check on-chain (``ocr_client.protocol.evidence``)."""
 
     epoch: int
     round: int
     report_hash: bytes
     share: bytes
+    report: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,23 @@ class FinalReport:
     echo: bool = False
 
 
-Message: TypeAlias = NewEpoch | ObserveRequest | SignedObservation | ReportRequest | ReportShare | FinalReport
+@dataclass(frozen=True)
+class Evidence:
+    """Leader -> all: two valid shares of ``oracle`` over two different reports for (epoch, round).
+    Self-authenticating like FINAL: every receiver checks both partial signatures itself, so the
+    relaying leader is not trusted, and every honest node ends up holding the proof."""
+
+    epoch: int
+    round: int
+    oracle: int
+    report_a: bytes
+    share_a: bytes
+    report_b: bytes
+    share_b: bytes
+
+
+Message: TypeAlias = (NewEpoch | ObserveRequest | SignedObservation | ReportRequest | ReportShare | FinalReport
+                      | Evidence)
 
 
 def observation_payload(config_digest: bytes, epoch: int, round_: int, observer: int, value: int, timestamp: int) -> bytes:
@@ -137,11 +158,15 @@ def _to_obj(message: Message) -> dict[str, Any]:
             return {"type": "observation", "o": _observation_obj(message)}
         case ReportRequest(epoch, round_, observations):
             return {"type": "report-req", "e": epoch, "r": round_, "os": [_observation_obj(o) for o in observations]}
-        case ReportShare(epoch, round_, report_hash, share):
-            return {"type": "report-share", "e": epoch, "r": round_, "h": report_hash.hex(), "s": share.hex()}
+        case ReportShare(epoch, round_, report_hash, share, report):
+            return {"type": "report-share", "e": epoch, "r": round_, "h": report_hash.hex(), "s": share.hex(),
+                    "rep": report.hex()}
         case FinalReport(epoch, round_, report, signature, signers, echo):
             return {"type": "final", "e": epoch, "r": round_, "rep": report.hex(), "sig": signature.hex(),
                     "by": list(signers), "echo": echo}
+        case Evidence(epoch, round_, oracle, report_a, share_a, report_b, share_b):
+            return {"type": "evidence", "e": epoch, "r": round_, "o": oracle, "ra": report_a.hex(),
+                    "sa": share_a.hex(), "rb": report_b.hex(), "sb": share_b.hex()}
     raise TypeError(f"not a protocol message: {message!r}")
 
 
@@ -216,7 +241,11 @@ _DECODERS: Final[dict[str, Callable[[dict[str, Any]], Message]]] = {
     "observation": lambda o: _observation(o.get("o")),
     "report-req": lambda o: ReportRequest(*_epoch_round(o), _observations(o.get("os"))),
     "report-share": lambda o: ReportShare(*_epoch_round(o), _hex(o.get("h"), "report hash", 32),
-                                          _hex(o.get("s"), "signature share", max_length=1024)),
+                                          _hex(o.get("s"), "signature share", max_length=1024),
+                                          _hex(o.get("rep", ""), "report")),
+    "evidence": lambda o: Evidence(*_epoch_round(o), _int(o.get("o"), 0, MAX_ORACLES - 1, "oracle"),
+                                   _hex(o.get("ra"), "report"), _hex(o.get("sa"), "share", G1_BYTES),
+                                   _hex(o.get("rb"), "report"), _hex(o.get("sb"), "share", G1_BYTES)),
     "final": lambda o: FinalReport(*_epoch_round(o), _hex(o.get("rep"), "report"), _hex(o.get("sig"), "signature", G1_BYTES),
                              _signers(o.get("by")), _bool(o.get("echo"))),
 }

@@ -21,10 +21,12 @@ from typing import Final
 
 from ocr_client.net.transport import Transport
 from ocr_client.protocol.context import NodeContext
+from ocr_client.protocol.evidence_relay import EvidenceRelay
 from ocr_client.protocol.finalization import Finalization
 from ocr_client.protocol.follower import ReportGenerationFollower
 from ocr_client.protocol.leader import ReportGenerationLeader
 from ocr_client.protocol.messages import (
+    Evidence,
     FinalReport,
     MalformedMessageError,
     Message,
@@ -51,7 +53,7 @@ ECHOES_REMEMBERED: Final[int] = 8
 #: Which phase's CPU account a message's handling is charged to.
 _PHASE_OF: Final[dict[type, str]] = {
     NewEpoch: "pacemaker", ObserveRequest: "observe", SignedObservation: "observe",
-    ReportRequest: "report", ReportShare: "report", FinalReport: "finalize",
+    ReportRequest: "report", ReportShare: "report", FinalReport: "finalize", Evidence: "report",
 }
 
 
@@ -90,6 +92,7 @@ class OracleNode:
                                                  self.behaviour.observe)
         self.finalization = Finalization(ctx, self.pacemaker.progress, self._on_final)
         self.transmission = Transmission(ctx, on_transmit, enabled=lambda: self.running)
+        self.evidence = EvidenceRelay(ctx)
         self.leader: ReportGenerationLeader | None = None
         self._future: defaultdict[int, deque[Message]] = defaultdict(lambda: deque(maxlen=FUTURE_BUFFER_PER_SENDER))
         #: The FINAL echoes this node sent. Every honest echo of a report is the same bytes, so the
@@ -182,6 +185,8 @@ class OracleNode:
                     self.leader.on_share(sender, message)
             case FinalReport():
                 self.finalization.on_final(sender, message)
+            case Evidence():
+                self.evidence.on_evidence(sender, message)
 
     # --- role wiring -----------------------------------------------------------------------
 
@@ -193,7 +198,7 @@ class OracleNode:
         self.finalization.start_epoch(epoch, leader)
         self.ctx.store.prune(self.ctx.config.config_digest, max(0, epoch - 2))
         if leader == self.ctx.index:
-            self.leader = ReportGenerationLeader(self.ctx, epoch)
+            self.leader = ReportGenerationLeader(self.ctx, epoch, self.evidence.publish)
             self.leader.start()
         for sender, queue in list(self._future.items()):
             ready = [m for m in queue if m.epoch == epoch]

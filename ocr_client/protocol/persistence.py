@@ -14,7 +14,9 @@ starts from nothing and can never be confused with an old one:
 * the pacemaker state (current epoch, highest NEWEPOCH sent, highest NEWEPOCH heard per oracle),
   so a restarted node neither regresses its epoch nor re-sends stale NEWEPOCH messages;
 * the hash of the report signed for each ``(epoch, round)`` -- the equivocation guard;
-* transmissions this node has scheduled, so a restart still delivers a report it promised to send.
+* transmissions this node has scheduled, so a restart still delivers a report it promised to send;
+* equivocation evidence it received: two valid shares from one oracle over different reports for
+  one ``(epoch, round)`` (``ocr_client.protocol.evidence``), kept until it is submitted on-chain.
 
 The stdlib :mod:`sqlite3` is enough: one writer per file, tiny rows, and WAL journaling makes each
 commit a single sequential append plus fsync.
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
 from ocr_client.errors import OCRError
+from ocr_client.protocol.evidence import ConflictingShares
 
 __all__ = [
     "DIGEST_LENGTH",
@@ -41,6 +44,7 @@ __all__ = [
     "REPORT_HASH_LENGTH",
     "SCHEMA_VERSION",
     "SIGNATURE_LENGTH",
+    "EvidenceRecord",
     "NodeStore",
     "PacemakerState",
     "PendingTransmission",
@@ -49,8 +53,9 @@ __all__ = [
     "StoreInputError",
 ]
 
-SCHEMA_VERSION: Final[int] = 1
-"""Bumped whenever the tables change shape; a store refuses files written with any other version."""
+SCHEMA_VERSION: Final[int] = 2
+"""Bumped whenever the tables change shape; a store refuses files written with any other version,
+except version 1, which it upgrades in place (version 2 only adds the evidence table)."""
 
 DIGEST_LENGTH: Final[int] = 32
 REPORT_HASH_LENGTH: Final[int] = 32
@@ -110,6 +115,14 @@ class PendingTransmission:
     """Clock time at which this node plans to transmit."""
 
 
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """Stored evidence and whether (and by which transaction) it was submitted."""
+
+    conflict: ConflictingShares
+    submitted_tx: str | None
+
+
 @runtime_checkable
 class NodeStore(Protocol):
     """Durable state of one node. Every mutating call is durable when it returns."""
@@ -135,6 +148,14 @@ class NodeStore(Protocol):
     def pending(self, config_digest: bytes) -> list[PendingTransmission]: ...
 
     def prune(self, config_digest: bytes, below_epoch: int) -> int: ...
+
+    def record_evidence(self, conflict: ConflictingShares) -> bool:
+        """Durably keep evidence; True if new, False if this (digest, epoch, round, oracle) is known."""
+        ...
+
+    def evidence(self) -> list[EvidenceRecord]: ...
+
+    def mark_evidence_submitted(self, conflict: ConflictingShares, tx: str) -> None: ...
 
     def close(self) -> None: ...
 
@@ -203,7 +224,37 @@ def _check_pending(t: object) -> PendingTransmission:
     return t
 
 
+def _check_conflict(c: object) -> ConflictingShares:
+    if not isinstance(c, ConflictingShares):
+        raise StoreInputError(f"evidence must be ConflictingShares, got {type(c).__name__}")
+    _check_digest(c.config_digest)
+    _check_epoch(c.epoch)
+    _check_round(c.round)
+    _check_int("oracle", c.oracle, 0, 255)
+    for name in ("report_a", "report_b"):
+        if not _check_bytes(name, getattr(c, name)):
+            raise StoreInputError(f"{name} must not be empty")
+    _check_bytes("share_a", c.share_a, SIGNATURE_LENGTH)
+    _check_bytes("share_b", c.share_b, SIGNATURE_LENGTH)
+    if c.report_a == c.report_b:
+        raise StoreInputError("evidence needs two different reports")
+    return c
+
+
 # --- SQLite implementation --------------------------------------------------------------------
+
+_EVIDENCE_TABLE: Final[str] = """CREATE TABLE evidence (
+        config_digest BLOB NOT NULL,
+        epoch INTEGER NOT NULL,
+        round INTEGER NOT NULL,
+        oracle INTEGER NOT NULL,
+        report_a BLOB NOT NULL,
+        share_a BLOB NOT NULL,
+        report_b BLOB NOT NULL,
+        share_b BLOB NOT NULL,
+        submitted_tx TEXT,
+        PRIMARY KEY (config_digest, epoch, round, oracle)
+    )"""
 
 _SCHEMA: Final[tuple[str, ...]] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -231,6 +282,7 @@ _SCHEMA: Final[tuple[str, ...]] = (
         due REAL NOT NULL,
         PRIMARY KEY (config_digest, epoch, round)
     )""",
+    _EVIDENCE_TABLE,
 )
 
 
@@ -307,13 +359,27 @@ class SqliteNodeStore:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             raise StoreError(f"node store {self._path}: meta table has no schema_version")
-        if str(row[0]) != str(SCHEMA_VERSION):
+        if str(row[0]) == "1" and "evidence" not in tables:
+            self._upgrade_from_1(conn)
+            tables.add("evidence")
+        elif str(row[0]) != str(SCHEMA_VERSION):
             raise StoreError(
                 f"node store {self._path}: unknown schema version {row[0]!r} (this client reads version {SCHEMA_VERSION})"
             )
-        missing = {"pacemaker", "signed", "pending"} - tables
+        missing = {"pacemaker", "signed", "pending", "evidence"} - tables
         if missing:
             raise StoreError(f"node store {self._path}: schema version {SCHEMA_VERSION} but tables {sorted(missing)} are missing")
+
+    def _upgrade_from_1(self, conn: sqlite3.Connection) -> None:
+        """Version 1 lacked only the evidence table: add it and the new version in one commit."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(_EVIDENCE_TABLE)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -474,6 +540,47 @@ class SqliteNodeStore:
             )
             for row in rows
         ]
+
+    # --- equivocation evidence ---
+
+    def record_evidence(self, conflict: ConflictingShares) -> bool:
+        """Durably keep evidence; True if new, False if this (digest, epoch, round, oracle) is known.
+
+        One record per offence: the contract slashes each (digest, epoch, round, oracle) once, so a
+        third conflicting share for the same offence adds nothing.
+        """
+        c = _check_conflict(conflict)
+        with self._write() as conn:
+            cur = conn.execute(
+                """INSERT OR IGNORE INTO evidence
+                   (config_digest, epoch, round, oracle, report_a, share_a, report_b, share_b)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (c.config_digest, c.epoch, c.round, c.oracle, c.report_a, c.share_a, c.report_b, c.share_b),
+            )
+            added = cur.rowcount == 1
+        return added
+
+    def evidence(self) -> list[EvidenceRecord]:
+        """All stored evidence, oldest (epoch, round) first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                """SELECT config_digest, epoch, round, oracle, report_a, share_a, report_b, share_b, submitted_tx
+                   FROM evidence ORDER BY epoch, round, oracle"""
+            ).fetchall()
+        return [
+            EvidenceRecord(ConflictingShares(bytes(r[0]), int(r[1]), int(r[2]), int(r[3]), bytes(r[4]), bytes(r[5]),
+                                             bytes(r[6]), bytes(r[7])), None if r[8] is None else str(r[8]))
+            for r in rows
+        ]
+
+    def mark_evidence_submitted(self, conflict: ConflictingShares, tx: str) -> None:
+        """Remember that this offence is settled on-chain (by ``tx``, ours or someone else's)."""
+        c = _check_conflict(conflict)
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE evidence SET submitted_tx = ? WHERE config_digest = ? AND epoch = ? AND round = ? AND oracle = ?",
+                (str(tx), c.config_digest, c.epoch, c.round, c.oracle),
+            )
 
     # --- lifecycle ---
 

@@ -42,6 +42,11 @@ class ReportSigner(Protocol):
         """Whether an attestation is what the contract will accept for this digest."""
         ...
 
+    def verify_share(self, oracle: int, share: bytes, digest: bytes) -> bool:
+        """Whether ``share`` is oracle ``oracle``'s own partial signature of ``digest`` (against its
+        public share, or its registered key): what a staking contract checks in a slashing proof."""
+        ...
+
     def calldata(self, report: bytes, attestation: Attestation, transmitter_index: int) -> bytes:
         """transmit() calldata for this scheme's contract."""
         ...

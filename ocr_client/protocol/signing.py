@@ -44,6 +44,14 @@ class ThresholdSigner:
             return None
         return Attestation(combined.signature, tuple(i - 1 for i in combined.signers))
 
+    def verify_share(self, oracle: int, share: bytes, digest: bytes) -> bool:
+        if not 0 <= oracle < len(self.committee.public_shares):
+            return False
+        try:
+            return self.backend.verify(self.committee.public_shares[oracle], digest, share)
+        except CryptoError:
+            return False
+
     def verify(self, digest: bytes, attestation: Attestation) -> bool:
         try:
             return self.backend.verify(self.committee.group_public_key, digest, attestation.signature)
@@ -80,6 +88,9 @@ class AccountableSigner:
             except CryptoError:
                 self._verified[key] = False
         return self._verified[key]
+
+    def verify_share(self, oracle: int, share: bytes, digest: bytes) -> bool:
+        return self._valid(oracle, share, digest)
 
     def combine(self, shares: dict[int, bytes], digest: bytes) -> Attestation | None:
         good = sorted(o for o, s in shares.items() if self._valid(o, s, digest))

@@ -1,0 +1,274 @@
+"""Chain -> store: fetch logs in chunks, decode them, store each chunk with its cursor atomically.
+
+::
+
+    ChainReader ──eth_getLogs (chunked)──► decoders (formats.py) ──Batch──► Store (one transaction
+        │                                                                    per chunk: rows + cursor)
+        └── headers / receipts / block bodies, only for what the batch needs
+
+Resumable and idempotent: a contract's cursor (next block) moves in the same transaction as the
+chunk's rows, so a run that dies loses at most the chunk it was fetching, and a second run starts
+where the first stopped. Reorg-safe: the hash of the last indexed block (the tip) is stored; each
+run and each --follow poll compares it with the chain, and on a mismatch walks down the stored
+block hashes of the last K blocks to the newest one still on the chain and deletes every row above
+it (hashes chain, so a block that matches vouches for every block below it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from eth_utils import keccak
+
+from ocr_client.reputation.configs import ConfigBook
+from ocr_client.reputation.errors import NotAFeedError, ReputationError
+from ocr_client.reputation.formats import Format, build_formats, by_name, detect
+from ocr_client.reputation.records import Batch, LogPlace, RawLog
+from ocr_client.reputation.rpc import ChainReader, ChunkedLogs
+from ocr_client.reputation.store import Store
+
+DEFAULT_CONFIRMATIONS: Final[int] = 12
+POLL_S: Final[float] = 2.0
+#: latestConfigDetails() -> (uint32 configCount, uint32 blockNumber, bytes32 configDigest): ours and OCR2's.
+LATEST_CONFIG_DETAILS: Final[str] = "0x" + keccak(text="latestConfigDetails()")[:4].hex()
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    from_block: int | None = None
+    confirmations: int = DEFAULT_CONFIRMATIONS
+    #: fetch receipts of transmissions (gas used, effective gas price)
+    receipts: bool = False
+    #: scan every block's transactions for failed transmit attempts (one full block per block)
+    scan_reverts: bool = False
+    chunk: int | None = None
+
+
+@dataclass
+class Progress:
+    """Counts one run reports; ``on_chunk`` sees them after every stored chunk."""
+
+    contract: str = ""
+    block: int = 0
+    head: int = 0
+    start: int = 0
+    reports: int = 0
+    rolled_back: int = 0
+    chunks: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "decode": 0.0, "store": 0.0})
+
+
+@dataclass(frozen=True)
+class Target:
+    contract: str
+    fmt: Format
+
+
+def resolve_feeds(reader: ChainReader, addresses: Sequence[str], formats: tuple[Format, ...]) -> list[Target]:
+    """Check every address before anything is written: it must hold code of a known format."""
+    targets = []
+    for address in addresses:
+        contract = address.lower()
+        if not (contract.startswith("0x") and len(contract) == 42 and all(c in "0123456789abcdef" for c in contract[2:])):
+            raise NotAFeedError(f"{address!r} is not an address (0x and 40 hex digits)")
+        code = reader.code(contract)
+        if code in ("0x", "", None):
+            raise NotAFeedError(f"no contract at {address}: nothing to index (is this the right chain?)")
+        fmt = detect(code, formats)
+        if fmt is None:
+            known = ", ".join(f.name for f in formats)
+            raise NotAFeedError(f"{address} is a contract of unknown format: it emits none of the transmission "
+                                f"events this indexer reads ({known})")
+        targets.append(Target(contract, fmt))
+    return targets
+
+
+class Indexer:
+    """Indexes a set of feed contracts into one store."""
+
+    def __init__(self, reader: ChainReader, store: Store, options: IndexOptions,
+                 on_chunk: Callable[[Progress], None] | None = None) -> None:
+        self.reader = reader
+        self.store = store
+        self.options = options
+        self.on_chunk = on_chunk
+        self.formats = build_formats()
+        self.book = ConfigBook()
+        for contract, digest, _, _ in store.known_config_digests():
+            self.book.transmitters.setdefault((contract, digest), ())
+        self._load_book()
+        self.logs = ChunkedLogs(reader) if options.chunk is None else ChunkedLogs(reader, options.chunk)
+        self.progress = Progress()
+
+    def _load_book(self) -> None:
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for contract, digest, _, transmitter in self.store.known_config_digests():
+            grouped.setdefault((contract, digest), []).append(transmitter)
+        for key, addresses in grouped.items():
+            self.book.add(key[0], key[1], tuple(addresses))
+
+    # --- one pass --------------------------------------------------------------------------
+
+    def run(self, targets: Sequence[Target]) -> Progress:
+        """Index every target up to the current head once."""
+        head = self.reader.block_number()
+        self.progress.head = head
+        for target in targets:
+            state = self.store.contract_state(target.contract)
+            if state is None:
+                self._register(target, head)
+            else:
+                if state.format != target.fmt.name:
+                    raise ReputationError(f"{target.contract} was indexed as {state.format}, its code is now "
+                                          f"{target.fmt.name}")
+                self._check_reorg(target.contract)
+            with self.store.transaction():
+                self.store.set_options(target.contract, self.options.receipts, self.options.scan_reverts)
+            self._catch_up(target, head)
+        return self.progress
+
+    def follow(self, targets: Sequence[Target], poll_s: float = POLL_S,
+               keep_going: Callable[[], bool] = lambda: True) -> Progress:
+        """Index, then keep polling for new blocks (re-checking the tip for reorgs) until stopped."""
+        self.run(targets)
+        while keep_going():
+            time.sleep(poll_s)
+            self.run(targets)
+        return self.progress
+
+    def _register(self, target: Target, head: int) -> None:
+        """First sight of a contract: read its config history (walking previousConfigBlockNumber back
+        from latestConfigDetails) so transmissions before --from-block still find their oracles."""
+        batch = Batch()
+        first_config = self._config_history(target, batch)
+        start = self.options.from_block if self.options.from_block is not None else (first_config or 0)
+        with self.store.transaction():
+            self.store.register(target.contract, target.fmt.name, start)
+            self.store.write_batch(batch)
+
+    def _config_history(self, target: Target, batch: Batch) -> int | None:
+        try:
+            answer = self.reader.call(target.contract, LATEST_CONFIG_DETAILS)
+        except ReputationError:
+            return None
+        raw = bytes.fromhex(answer[2:])
+        block = int.from_bytes(raw[32:64], "big") if len(raw) >= 64 else 0
+        first: int | None = None
+        decoder = target.fmt.decoders[target.fmt.config_topic]
+        seen = set()
+        while block and block not in seen:
+            seen.add(block)
+            logs = self.reader.logs([target.contract], [target.fmt.config_topic], block, block)
+            previous = 0
+            for log in logs:
+                previous = int(str(decoder(log, LogPlace.of(log), self.book, batch)))
+            first = block
+            block = previous
+        return first
+
+    def _catch_up(self, target: Target, head: int) -> None:
+        state = self.store.contract_state(target.contract)
+        assert state is not None  # registered above
+        start = state.next_block
+        self.progress.contract, self.progress.start = target.contract, start
+        topics = target.fmt.topics
+        while start <= head:
+            t0 = time.perf_counter()
+            stop, logs = self.logs.next_chunk([target.contract], topics, start, head)
+            t1 = time.perf_counter()
+            batch = self._decode(target.fmt, logs)
+            t2 = time.perf_counter()
+            self._enrich(target, batch, start, stop)
+            tip = self.reader.headers([stop])[stop]
+            t3 = time.perf_counter()
+            with self.store.transaction():
+                self.store.write_batch(batch)
+                self.store.set_cursor(target.contract, stop + 1, stop, tip.hash if tip else None)
+            t4 = time.perf_counter()
+            p = self.progress
+            p.seconds["fetch"] += (t1 - t0) + (t3 - t2)
+            p.seconds["decode"] += t2 - t1
+            p.seconds["store"] += t4 - t3
+            p.block, p.reports, p.chunks = stop, p.reports + batch.report_count, p.chunks + 1
+            if self.on_chunk is not None:
+                self.on_chunk(p)
+            start = stop + 1
+
+    def _decode(self, fmt: Format, logs: list[RawLog]) -> Batch:
+        batch = Batch()
+        decoders = fmt.decoders
+        for log in logs:
+            if log.get("removed"):
+                continue
+            decoder = decoders.get(log["topics"][0]) if log.get("topics") else None
+            if decoder is not None:
+                decoder(log, LogPlace.of(log), self.book, batch)
+        return batch
+
+    def _enrich(self, target: Target, batch: Batch, start: int, stop: int) -> None:
+        """Block times when the node's logs lack ``blockTimestamp``; receipts and failed attempts when asked."""
+        missing = [n for n, (_, ts) in batch.blocks.items() if ts is None]
+        if missing:
+            for n, header in self.reader.headers(missing).items():
+                if header is not None:
+                    batch.blocks[n] = (header.hash, header.timestamp)
+        if self.options.receipts and batch.tx_hashes:
+            batch.receipts.extend(_receipt_rows(target.contract, self.reader.receipts(sorted(set(batch.tx_hashes)))))
+        if self.options.scan_reverts:
+            known = set(batch.tx_hashes)
+            failed: list[str] = []
+            for block in self.reader.blocks_with_transactions(range(start, stop + 1)):
+                mine = [tx["hash"] for tx in block.get("transactions", [])
+                        if isinstance(tx, dict) and (tx.get("to") or "").lower() == target.contract
+                        and tx["hash"] not in known]
+                if mine:  # the block of a failed attempt is kept for its time (the window filters by it)
+                    batch.blocks[int(block["number"], 16)] = (block["hash"], int(block["timestamp"], 16))
+                failed.extend(mine)
+            rows = [r for r in _receipt_rows(target.contract, self.reader.receipts(failed)) if r[3] == 0]
+            batch.receipts.extend(rows)
+
+    # --- reorgs ----------------------------------------------------------------------------
+
+    def _check_reorg(self, contract: str) -> None:
+        state = self.store.contract_state(contract)
+        if state is None or state.tip_block is None:
+            return
+        current = self.reader.headers([state.tip_block])[state.tip_block]
+        if current is not None and current.hash == state.tip_hash:
+            return
+        window_start = max(state.first_block, state.tip_block - self.options.confirmations + 1)
+        stored = self.store.stored_blocks(window_start, state.tip_block)
+        chain = self.reader.headers([n for n, _ in stored]) if stored else {}
+        resume, resume_hash = window_start, None
+        for number, block_hash in stored:  # newest first
+            header = chain.get(number)
+            if header is not None and header.hash == block_hash:
+                resume, resume_hash = number + 1, block_hash
+                break
+        with self.store.transaction():
+            self.progress.rolled_back += self.store.rollback_from(contract, resume)
+            self.store.set_cursor(contract, resume, resume - 1 if resume_hash else None, resume_hash)
+        self._reload_book()
+
+    def _reload_book(self) -> None:
+        self.book = ConfigBook()
+        self._load_book()
+
+
+def _receipt_rows(contract: str, receipts: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    rows = []
+    for r in receipts:
+        price = r.get("effectiveGasPrice") or r.get("gasPrice")
+        rows.append((r["transactionHash"], contract, str(r.get("from", "")).lower(), int(r.get("status", "0x0"), 16),
+                     int(r["gasUsed"], 16), int(price, 16) if price else None, int(r["blockNumber"], 16)))
+    return rows
+
+
+def format_of(store: Store, contract: str) -> Format:
+    state = store.contract_state(contract)
+    if state is None:
+        raise ReputationError(f"{contract} is not in {store.path}")
+    return by_name(state.format, build_formats())

@@ -1,0 +1,262 @@
+"""Every metric: a name, a definition, a direction, a unit, and one SQL aggregate over a scope.
+
+A scope is a set of reports (feeds x window, or the recent slice) materialised into temporary
+tables that the metrics read (docs/reputation.md lists their columns):
+
+- ``s_slots``: per (entity, config digest): reports it was expected in, included in, signed;
+- ``s_obs``: one row per observation with its derived accuracy and latency columns (derive.py);
+- ``s_sent``: one row per report, by its transmitter;
+- ``s_tx``: receipts of transmissions and failed attempts, by sender.
+
+Each row has ``entity`` (the operator if declared, else the transmitter address) and ``w``, its
+decay weight in ppm. Shares sum integer numerators and denominators over the window before one
+division (as beaconcha.in does); medians are ``quantile_disc`` (an element, not an average): so a
+metric's value is the same on every machine. Adding a metric is one :class:`Metric` entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from ocr_client.reputation.derive import MAD_TO_SD_DEN, MAD_TO_SD_NUM
+from ocr_client.reputation.formats import CAPABILITIES, OBSERVATION_TIMESTAMPS, SIGNERS
+from ocr_client.reputation.store import Store
+from ocr_client.reputation.window import decay_sql
+
+Direction = Literal["higher", "lower"]
+#: Requirements a metric may have beyond observations: the format's capability or an index option.
+Needs = Literal["signers", "observation_timestamps", "receipts", "scan_reverts", "stakes", ""]
+
+#: Stalled: the value repeats its previous T values while the median moved.
+STALL_T: Final[int] = 3
+GWEI: Final[int] = 10**9
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    source: Literal["s_slots", "s_obs", "s_sent", "s_tx", "s_stakes"]
+    sql: str
+    direction: Direction
+    unit: str
+    definition: str
+    needs: Needs = ""
+
+
+def _share(flag: str) -> str:
+    known = f"CASE WHEN {flag} IS NOT NULL THEN w"
+    return f"sum({known} * {flag} END)::DOUBLE / nullif(sum({known} END), 0)"
+
+
+METRICS: Final[tuple[Metric, ...]] = (
+    Metric("inclusion_rate", "s_slots", "sum(included_w)::DOUBLE / nullif(sum(expected_w), 0)", "higher", "share",
+           "reports carrying its observation / reports made under configs that list it (decay-weighted)"),
+    Metric("inclusion_count", "s_slots", "sum(included_n)", "higher", "reports",
+           "reports carrying its observation"),
+    Metric("signing_rate", "s_slots", "sum(signed_w)::DOUBLE / nullif(sum(expected_w) FILTER (WHERE signable), 0)",
+           "higher", "share",
+           "reports whose signer bitmap names it / reports made under its configs (accountable feeds only)", "signers"),
+    Metric("reports_transmitted", "s_sent", "count(*)", "higher", "reports",
+           "accepted reports it sent as transmitter"),
+    Metric("reverted_attempts", "s_tx", "count(*) FILTER (WHERE status = 0)", "lower", "transactions",
+           "its transmit transactions to the feed that reverted (needs --scan-reverts)", "scan_reverts"),
+    Metric("wasted_gas", "s_tx", "coalesce(sum(gas_used) FILTER (WHERE status = 0), 0)", "lower", "gas",
+           "gas burnt by its reverted transmit attempts (needs --scan-reverts)", "scan_reverts"),
+    Metric("effective_gas_price_gwei", "s_tx",
+           f"quantile_disc(effective_gas_price, 0.5) FILTER (WHERE status = 1)::DOUBLE / {GWEI}", "lower", "gwei",
+           "median effective gas price of its accepted transmissions (needs --receipts)", "receipts"),
+    Metric("latency_median_s", "s_obs", "quantile_disc(latency_s, 0.5)", "lower", "s",
+           "median of (block time of the including block - its observation timestamp)", "observation_timestamps"),
+    Metric("latency_p90_s", "s_obs", "quantile_disc(latency_s, 0.9)", "lower", "s",
+           "90th percentile of the same latency", "observation_timestamps"),
+    Metric("timestamp_percentile", "s_obs",
+           "sum(w * ts_pct_ppm)::DOUBLE / nullif(sum(CASE WHEN ts_pct_ppm IS NOT NULL THEN w END), 0) / 1000000",
+           "higher", "share",
+           "mean rank of its observation timestamp among the report's (0 = oldest, 1 = freshest)",
+           "observation_timestamps"),
+    Metric("deviation_median_bps", "s_obs", "quantile_disc(dev_bps, 0.5)", "lower", "bps",
+           "median of |value - report median| / |report median| in basis points"),
+    Metric("robust_z_median", "s_obs", "quantile_disc(robust_z, 0.5)", "lower", "robust sd",
+           "median of |value - median| / (1.4826 MAD of the report), the MAD floored at 1 bp of the median"),
+    Metric("within_2dev_share", "s_obs", _share("within_2dev"), "higher", "share",
+           "share of its observations within 2 robust deviations of the report median (the seed's 2DEV)"),
+    Metric("rank_deviation_score", "s_obs",
+           "sum(w * rank_ppm)::DOUBLE / nullif(sum(w), 0) / 1000000", "higher", "score",
+           "mean of 1 - rank/(k-1), its rank by |deviation| among the report's k observations (as Pyth ranks publishers)"),
+    Metric("stalled_share", "s_obs", _share("stalled"), "lower", "share",
+           f"share of its observations equal to its previous {STALL_T} while the report median moved"),
+    Metric("first_seen", "s_obs", "min(block_time)", "lower", "unix s", "block time of its first included observation"),
+    Metric("last_seen", "s_obs", "max(block_time)", "higher", "unix s", "block time of its last included observation"),
+    Metric("active_days", "s_obs", "count(DISTINCT block_time // 86400)", "higher", "days",
+           "distinct UTC days with an included observation"),
+    Metric("distinct_feeds", "s_obs", "count(DISTINCT feed)", "higher", "feeds", "feeds it observed for"),
+    Metric("total_reports", "s_obs", "count(*)", "higher", "reports", "included observations in the window"),
+    Metric("stake", "s_stakes", "sum(staked)::DOUBLE", "higher", "token units",
+           "stake at risk, active plus unbonding (index the feed's OracleStaking contract too)", "stakes"),
+    Metric("slashed", "s_stakes", "sum(slashed)::DOUBLE", "lower", "token units",
+           "stake lost to slashing (equivocation proofs and staleness alerts)", "stakes"),
+)
+METRIC_NAMES: Final[tuple[str, ...]] = tuple(m.name for m in METRICS)
+BY_NAME: Final[dict[str, Metric]] = {m.name: m for m in METRICS}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Reports to look at: feeds, [start, end] block times, optionally only the last ``recent`` per feed."""
+
+    feeds: tuple[str, ...]
+    start: int | None = None
+    end: int | None = None
+    recent: int | None = None
+    half_life: int | None = None
+
+
+def _in_list(column: str, values: Sequence[str]) -> str:
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def formats_with(capability: str) -> list[str]:
+    return [name for name, caps in CAPABILITIES.items() if capability in caps]
+
+
+def build_scope(store: Store, scope: Scope) -> int:
+    """Materialise the scope's tables; returns the number of reports in it."""
+    con = store.con
+    where = [_in_list("r.feed", scope.feeds)]
+    params: list[object] = []
+    if scope.start is not None:
+        where.append("b.timestamp >= ?")
+        params.append(scope.start)
+    if scope.end is not None:
+        where.append("b.timestamp <= ?")
+        params.append(scope.end)
+    recent = ""
+    if scope.recent is not None:
+        recent = ("QUALIFY row_number() OVER (PARTITION BY r.feed ORDER BY r.block_number DESC, r.log_index DESC) "
+                  f"<= {int(scope.recent)}")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_base AS
+        SELECT r.*, b.timestamp AS block_time, c.format FROM reports r
+        JOIN blocks b ON b.number = r.block_number JOIN contracts c ON c.contract = r.contract
+        WHERE {' AND '.join(where)} {recent}""", params)
+    latest = con.execute("SELECT max(block_time) FROM s_base").fetchone()
+    anchor = int(latest[0]) if latest and latest[0] is not None else 0
+    weight = decay_sql(f"{anchor} - block_time", scope.half_life)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE s_reports AS SELECT *, {weight} AS w FROM s_base")
+    signer_formats = formats_with(SIGNERS)
+    signable = _in_list("r.format", signer_formats) if signer_formats else "FALSE"
+    lags = " AND ".join(f"o.value = lag(o.value, {i}) OVER hist" for i in range(1, STALL_T + 1))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_obs AS
+        SELECT o.*, coalesce(op.operator, o.oracle) AS entity, o.oracle AS address, r.block_time, r.w, r.answer,
+            r.block_time - o.observed_at AS latency_s,
+            CASE WHEN r.answer <> 0 THEN o.abs_dev::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS dev_bps,
+            CASE WHEN r.answer <> 0 THEN (o.value - r.answer)::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS signed_dev_bps,
+            o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z,
+            CASE WHEN lag(o.value, {STALL_T}) OVER hist IS NULL THEN NULL
+                 WHEN {lags} AND r.answer <> lag(r.answer, {STALL_T}) OVER hist THEN 1
+                 ELSE 0 END AS stalled
+        FROM observations o JOIN s_reports r ON r.feed = o.feed AND r.round_id = o.round_id
+        LEFT JOIN s_ops op ON op.address = o.oracle
+        WHERE o.oracle IS NOT NULL AND o.value IS NOT NULL
+        WINDOW hist AS (PARTITION BY o.feed, o.oracle ORDER BY o.round_id)""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_slots AS
+        WITH per_config AS (
+            SELECT contract, config_digest, any_value({signable}) AS signable, count(*) AS reports, sum(w) AS w
+            FROM s_reports r GROUP BY contract, config_digest),
+        included AS (
+            SELECT r.contract, r.config_digest, o.oracle, count(*) AS n, sum(r.w) AS w
+            FROM s_obs o JOIN s_reports r ON r.feed = o.feed AND r.round_id = o.round_id GROUP BY ALL),
+        signed AS (
+            SELECT r.contract, r.config_digest, s.oracle, sum(r.w) AS w
+            FROM signers s JOIN s_reports r ON r.feed = s.feed AND r.round_id = s.round_id GROUP BY ALL)
+        SELECT coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, c.config_digest, c.signable,
+               c.reports AS expected_n, c.w AS expected_w, coalesce(i.n, 0) AS included_n, coalesce(i.w, 0) AS included_w,
+               CASE WHEN c.signable THEN coalesce(s.w, 0) END AS signed_w
+        FROM per_config c
+        JOIN config_oracles co ON co.contract = c.contract AND co.config_digest = c.config_digest
+        LEFT JOIN included i ON i.contract = c.contract AND i.config_digest = c.config_digest AND i.oracle = co.transmitter
+        LEFT JOIN signed s ON s.contract = c.contract AND s.config_digest = c.config_digest AND s.oracle = co.transmitter
+        LEFT JOIN s_ops op ON op.address = co.transmitter""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE s_sent AS
+        SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed
+        FROM s_reports r LEFT JOIN s_ops op ON op.address = r.transmitter""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_tx AS
+        SELECT coalesce(op.operator, t.sender) AS entity, t.sender AS address, t.status, t.gas_used,
+               t.effective_gas_price, b.timestamp AS block_time
+        FROM receipts t JOIN blocks b ON b.number = t.block_number LEFT JOIN s_ops op ON op.address = t.sender
+        WHERE t.contract IN (SELECT DISTINCT contract FROM s_reports)
+          {'AND b.timestamp >= ' + str(int(scope.start)) if scope.start is not None else ''}
+          {'AND b.timestamp <= ' + str(int(scope.end)) if scope.end is not None else ''}""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE s_stakes AS
+        SELECT coalesce(op.operator, s.oracle) AS entity, s.oracle AS address, s.staked, s.slashed
+        FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
+        WHERE s.oracle IN (SELECT DISTINCT address FROM s_slots)""")
+    count = con.execute("SELECT count(*) FROM s_reports").fetchone()
+    return int(count[0]) if count else 0
+
+
+def available(store: Store, metric: Metric) -> bool:
+    """Whether the scope's data can support the metric at all (else it is null for everyone)."""
+    if metric.needs in (SIGNERS, OBSERVATION_TIMESTAMPS):
+        fmts = formats_with(metric.needs)
+        row = store.con.execute(f"SELECT count(*) FROM s_reports WHERE {_in_list('format', fmts) if fmts else 'FALSE'}").fetchone()
+        return bool(row and row[0])
+    if metric.needs in ("receipts", "scan_reverts"):
+        row = store.con.execute(f"SELECT bool_and({metric.needs}) FROM contracts WHERE contract IN "
+                                "(SELECT DISTINCT contract FROM s_reports)").fetchone()
+        return bool(row and row[0])
+    if metric.needs == "stakes":
+        row = store.con.execute("SELECT count(*) FROM s_stakes").fetchone()
+        return bool(row and row[0])
+    return True
+
+
+MetricValue = float | int | None
+
+
+Values = dict[str, dict[str, MetricValue]]
+
+
+def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> tuple[list[str], Values, dict[str, list[str]]]:
+    """(entities, entity -> metric -> value, entity -> its addresses) for the materialised scope.
+
+    Entities are every oracle listed by a config of a report in scope (even one never included)."""
+    con = store.con
+    entities = [str(r[0]) for r in con.execute("SELECT DISTINCT entity FROM s_slots ORDER BY entity").fetchall()]
+    addresses: dict[str, list[str]] = {e: [] for e in entities}
+    for entity, address in con.execute("SELECT DISTINCT entity, address FROM s_slots ORDER BY entity, address").fetchall():
+        addresses[str(entity)].append(str(address))
+    values: dict[str, dict[str, MetricValue]] = {e: {m.name: None for m in metrics} for e in entities}
+    by_source: dict[str, list[Metric]] = {}
+    for m in metrics:
+        if available(store, m):
+            by_source.setdefault(m.source, []).append(m)
+    for source, group in by_source.items():
+        cols = ", ".join(f"{m.sql} AS \"{m.name}\"" for m in group)
+        for row in con.execute(f"SELECT entity, {cols} FROM {source} GROUP BY entity").fetchall():
+            entity = str(row[0])
+            if entity not in values:
+                continue
+            for m, v in zip(group, row[1:], strict=True):
+                values[entity][m.name] = _plain(v, m)
+    # counts that are truly zero for an oracle with no rows in a source (but the metric is available)
+    for group in by_source.values():
+        for m in group:
+            if m.sql.startswith(("count(", "sum(included_n", "coalesce(")):
+                for e in entities:
+                    if values[e][m.name] is None:
+                        values[e][m.name] = 0
+    return entities, values, addresses
+
+
+def _plain(value: object, metric: Metric) -> MetricValue:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    return int(number) if metric.unit in ("s", "unix s") and number.is_integer() else number

@@ -1,0 +1,58 @@
+"""What decoding produces: rows for the store's tables, kept as plain tuples in columnar order.
+
+A decoder appends to a :class:`Batch`; the store writes a whole batch (one chunk of blocks) and
+the cursor in one transaction. Column order is the table's (see :mod:`ocr_client.reputation.schema`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: A raw log as the JSON-RPC returns it (hex strings).
+RawLog = dict[str, Any]
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class LogPlace:
+    """Where a log sits on the chain."""
+
+    block_number: int
+    block_hash: str
+    block_time: int | None
+    tx_hash: str
+    log_index: int
+
+    @classmethod
+    def of(cls, log: RawLog) -> LogPlace:
+        ts = log.get("blockTimestamp")
+        return cls(int(log["blockNumber"], 16), log["blockHash"], int(ts, 16) if ts else None,
+                   log["transactionHash"], int(log["logIndex"], 16))
+
+
+@dataclass
+class Batch:
+    """Rows decoded from one chunk of logs, per table."""
+
+    configs: list[Row] = field(default_factory=list)
+    config_oracles: list[Row] = field(default_factory=list)
+    reports: list[Row] = field(default_factory=list)
+    #: observation rows as CSV lines (derive.py formats them: the hot path)
+    observations: list[str] = field(default_factory=list)
+    signers: list[Row] = field(default_factory=list)
+    receipts: list[Row] = field(default_factory=list)
+    stakes: list[Row] = field(default_factory=list)
+    alerts: list[Row] = field(default_factory=list)
+    #: block number -> (hash, timestamp or None until fetched)
+    blocks: dict[int, tuple[str, int | None]] = field(default_factory=dict)
+    #: transmission tx hashes (receipts are fetched for these when asked)
+    tx_hashes: list[str] = field(default_factory=list)
+
+    def see_block(self, place: LogPlace) -> None:
+        self.blocks[place.block_number] = (place.block_hash, place.block_time)
+
+    @property
+    def report_count(self) -> int:
+        return len(self.reports)

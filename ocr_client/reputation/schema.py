@@ -1,0 +1,79 @@
+"""The store's schema: DuckDB tables written by the indexer, views the metrics read.
+
+Documented table by table in docs/reputation.md. Addresses and hashes are 0x-prefixed lowercase
+hex; values and answers are HUGEINT (int128: every price a real feed reports fits; a value beyond
+it is stored as NULL); times are unix seconds. Every row carries its block number so a reorg
+rolls back with one ``DELETE ... WHERE block_number >= ?`` per table.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+APP: Final[str] = "ocr-client reputation"
+SCHEMA_VERSION: Final[str] = "2"
+
+#: Tables written per chunk, with their columns in insertion order (the CSV bulk path needs it).
+TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "configs": (("contract", "VARCHAR"), ("config_digest", "VARCHAR"), ("config_count", "BIGINT"), ("n", "INTEGER"),
+                ("f", "INTEGER"), ("threshold", "INTEGER"), ("block_number", "BIGINT"), ("tx_hash", "VARCHAR"),
+                ("log_index", "INTEGER"), ("format", "VARCHAR")),
+    "config_oracles": (("contract", "VARCHAR"), ("config_digest", "VARCHAR"), ("oracle_index", "INTEGER"),
+                       ("transmitter", "VARCHAR"), ("signer", "VARCHAR")),
+    "reports": (("feed", "VARCHAR"), ("contract", "VARCHAR"), ("feed_id", "INTEGER"), ("round_id", "BIGINT"),
+                ("config_digest", "VARCHAR"), ("epoch", "BIGINT"), ("round", "INTEGER"), ("answer", "HUGEINT"),
+                ("transmitter", "VARCHAR"), ("report_timestamp", "BIGINT"), ("observation_count", "INTEGER"),
+                ("block_number", "BIGINT"), ("tx_hash", "VARCHAR"), ("log_index", "INTEGER")),
+    "observations": (("feed", "VARCHAR"), ("round_id", "BIGINT"), ("position", "INTEGER"), ("oracle_index", "INTEGER"),
+                     ("oracle", "VARCHAR"), ("value", "HUGEINT"), ("observed_at", "BIGINT"), ("block_number", "BIGINT"),
+                     ("abs_dev", "HUGEINT"), ("scale", "HUGEINT"), ("within_2dev", "INTEGER"), ("rank_ppm", "BIGINT"),
+                     ("ts_pct_ppm", "BIGINT")),
+    "blocks": (("number", "BIGINT"), ("hash", "VARCHAR"), ("timestamp", "BIGINT")),
+    "signers": (("feed", "VARCHAR"), ("round_id", "BIGINT"), ("oracle_index", "INTEGER"), ("oracle", "VARCHAR"),
+                ("block_number", "BIGINT")),
+    "receipts": (("tx_hash", "VARCHAR"), ("contract", "VARCHAR"), ("sender", "VARCHAR"), ("status", "INTEGER"),
+                 ("gas_used", "BIGINT"), ("effective_gas_price", "HUGEINT"), ("block_number", "BIGINT")),
+    "stakes": (("oracle", "VARCHAR"), ("contract", "VARCHAR"), ("staked", "HUGEINT"), ("slashed", "HUGEINT"),
+               ("block_number", "BIGINT"), ("tx_hash", "VARCHAR"), ("log_index", "INTEGER")),
+    "alerts": (("contract", "VARCHAR"), ("alerter", "VARCHAR"), ("round_id", "BIGINT"), ("updated_at", "BIGINT"),
+               ("slashed", "HUGEINT"), ("reward", "HUGEINT"), ("block_number", "BIGINT"), ("tx_hash", "VARCHAR"),
+               ("log_index", "INTEGER")),
+}
+
+DDL: Final[str] = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE contracts (
+    contract VARCHAR PRIMARY KEY, format VARCHAR NOT NULL, first_block BIGINT NOT NULL,
+    next_block BIGINT NOT NULL, tip_block BIGINT, tip_hash VARCHAR, receipts BOOLEAN NOT NULL DEFAULT FALSE,
+    scan_reverts BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE TABLE blocks (number BIGINT PRIMARY KEY, hash VARCHAR NOT NULL, timestamp BIGINT);
+CREATE TABLE configs (contract VARCHAR, config_digest VARCHAR, config_count BIGINT, n INTEGER, f INTEGER,
+    threshold INTEGER, block_number BIGINT, tx_hash VARCHAR, log_index INTEGER, format VARCHAR);
+CREATE TABLE config_oracles (contract VARCHAR, config_digest VARCHAR, oracle_index INTEGER, transmitter VARCHAR,
+    signer VARCHAR);
+CREATE TABLE reports (feed VARCHAR, contract VARCHAR, feed_id INTEGER, round_id BIGINT, config_digest VARCHAR,
+    epoch BIGINT, round INTEGER, answer HUGEINT, transmitter VARCHAR, report_timestamp BIGINT,
+    observation_count INTEGER, block_number BIGINT, tx_hash VARCHAR, log_index INTEGER);
+CREATE TABLE observations (feed VARCHAR, round_id BIGINT, position INTEGER, oracle_index INTEGER, oracle VARCHAR,
+    value HUGEINT, observed_at BIGINT, block_number BIGINT,
+    -- derived when stored (per report, so independent of any window): see derive.py
+    abs_dev HUGEINT, scale HUGEINT, within_2dev INTEGER, rank_ppm BIGINT, ts_pct_ppm BIGINT);
+CREATE TABLE signers (feed VARCHAR, round_id BIGINT, oracle_index INTEGER, oracle VARCHAR, block_number BIGINT);
+CREATE TABLE receipts (tx_hash VARCHAR, contract VARCHAR, sender VARCHAR, status INTEGER, gas_used BIGINT,
+    effective_gas_price HUGEINT, block_number BIGINT);
+CREATE TABLE operators (address VARCHAR PRIMARY KEY, operator VARCHAR NOT NULL);
+CREATE TABLE funders (address VARCHAR PRIMARY KEY, funder VARCHAR, block_number BIGINT, tx_hash VARCHAR);
+-- Staking (OracleStaking, decode_staking.py): one signed row per Staked / Withdrawn / Slashed, so
+-- sum(staked) is the stake at risk and sum(slashed) the stake lost; one alerts row per AlertRaised.
+CREATE TABLE stakes (oracle VARCHAR, contract VARCHAR, staked HUGEINT, slashed HUGEINT, block_number BIGINT,
+    tx_hash VARCHAR, log_index INTEGER);
+CREATE TABLE alerts (contract VARCHAR, alerter VARCHAR, round_id BIGINT, updated_at BIGINT, slashed HUGEINT,
+    reward HUGEINT, block_number BIGINT, tx_hash VARCHAR, log_index INTEGER);
+"""
+
+#: Tables whose rows belong to a block (rolled back on a reorg), keyed by the column naming the contract.
+#: config_oracles follows its configs row (see Store.rollback_from).
+BLOCK_TABLES: Final[dict[str, str]] = {
+    "configs": "contract", "reports": "contract", "observations": "feed",
+    "signers": "feed", "receipts": "contract", "stakes": "contract", "alerts": "contract",
+}

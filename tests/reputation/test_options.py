@@ -1,0 +1,132 @@
+"""Options around the core: operators, categories, Parquet export, receipts and reverted attempts,
+and --follow as a long-running process."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from web3 import Web3
+
+from ocr_client.chain.accounts import dev_account
+from ocr_client.chain.anvil import Anvil
+from ocr_client.chain.rpc import connect
+from ocr_client.chain.transactions import send_transaction
+from ocr_client.cli import main
+from ocr_client.errors import TransactionRevertedError
+from ocr_client.testing import LocalFeed
+from tests.reputation.conftest import OCR, chain_time, honest_values, index, query, scored
+
+REPORTS = 4
+
+
+def history(local: LocalFeed, w3: Web3, count: int = REPORTS, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    for r in range(count):
+        local.push(honest_values(local.committee.n, r, rng), timestamps=[chain_time(w3)] * local.committee.n)
+
+
+@pytest.mark.slow
+def test_operators_group_addresses_and_tags_rank_categories(ocr_web3: Web3, ocr_anvil: object, db: Path,
+                                                           tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = LocalFeed.deploy(ocr_web3, n=4, seed=61), LocalFeed.deploy(ocr_web3, n=4, seed=62)
+    history(a, ocr_web3)
+    history(b, ocr_web3)
+    url = ocr_anvil.rpc_url  # type: ignore[attr-defined]
+    owned = [t.address for t in a.committee.transmitters[:2]]
+    ops = tmp_path / "ops.json"
+    ops.write_text(json.dumps({"acme": owned}))
+    tags = tmp_path / "tags.toml"
+    tags.write_text(f'"{a.address}" = ["crypto"]\n"{b.address}" = ["crypto", "fx"]\n')
+    assert main(["reputation", "index", "--rpc-url", url, "--feed", a.address, "--feed", b.address, "--db", str(db),
+                 "--operators", str(ops)]) == 0
+    capsys.readouterr()
+    assert main(["reputation", "score", "--db", str(db), "--tags", str(tags), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    acme = [o for o in data["oracles"] if o["operator"] == "acme"]
+    assert len(acme) == 1 and acme[0]["metrics"]["total_reports"] == 2 * REPORTS  # two addresses, one entity
+    assert len(data["oracles"]) == 4 - 2 + 1 + 4
+    assert [c["category"] for c in data["categories"]] == ["crypto", "fx"]
+    assert len(data["categories"][0]["ranking"]) == len(data["oracles"])
+    assert len(data["categories"][1]["ranking"]) == 4  # only feed b is fx
+    assert {f["feed"]: len(f["ranking"]) for f in data["feeds"]} == {a.address.lower(): 3, b.address.lower(): 4}
+
+
+@pytest.mark.slow
+def test_export_writes_every_table_as_parquet(ocr_web3: Web3, ocr_anvil: object, db: Path, tmp_path: Path) -> None:
+    local = LocalFeed.deploy(ocr_web3, n=4, seed=63)
+    history(local, ocr_web3)
+    index(ocr_anvil.rpc_url, [local.address], db)  # type: ignore[attr-defined]
+    out = tmp_path / "parquet"
+    assert main(["reputation", "export", "--db", str(db), "--parquet", str(out)]) == 0
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*) FROM read_parquet('{out / 'observations.parquet'}')").fetchone() == (4 * REPORTS,)
+    assert con.execute(f"SELECT count(*) FROM read_parquet('{out / 'reports.parquet'}')").fetchone() == (REPORTS,)
+
+
+@pytest.mark.slow
+def test_receipts_and_reverted_attempts_are_counted_per_sender(ocr_web3: Web3, ocr_anvil: object, db: Path) -> None:
+    local = LocalFeed.deploy(ocr_web3, n=4, seed=64)
+    history(local, ocr_web3)
+    stale = local.signed_transmit(honest_values(4, 9, random.Random(2)), round=1)  # (epoch, round) already used
+    late_sender = local.committee.transmitters[2]
+    local.fund(late_sender.address)
+    with pytest.raises(TransactionRevertedError):
+        local.handle.transmit(late_sender, local.with_sender(stale, late_sender).calldata, gas=600_000)
+    index(ocr_anvil.rpc_url, [local.address], db, receipts=True, scan_reverts=True)  # type: ignore[attr-defined]
+    metrics = {o.oracle: o.metrics for o in scored(db).oracles}
+    assert metrics[late_sender.address]["reverted_attempts"] == 1
+    assert metrics[late_sender.address]["wasted_gas"] > 0  # type: ignore[operator]
+    sender = local.committee.transmitters[0].address
+    assert metrics[sender]["reverted_attempts"] == 0 and metrics[sender]["reports_transmitted"] == REPORTS
+    assert metrics[sender]["effective_gas_price_gwei"] > 0  # type: ignore[operator]
+    assert query(db, "SELECT count(*) FROM receipts WHERE status = 0") == [(1,)]
+
+
+@pytest.fixture
+def own_chain() -> Iterator[tuple[Anvil, Web3]]:
+    with Anvil() as node:
+        yield node, connect(node.rpc_url)
+
+
+@pytest.mark.slow
+def test_follow_keeps_indexing_until_interrupted(own_chain: tuple[Anvil, Web3], db: Path) -> None:
+    node, w3 = own_chain
+    local = LocalFeed.deploy(w3, n=4)
+    history(local, w3, 2)
+    proc = subprocess.Popen([OCR, "reputation", "index", "--rpc-url", node.rpc_url, "--feed", local.address,
+                             "--db", str(db), "--follow", "--poll", "0.3", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(8)  # started and through its first pass (a busy machine imports slowly)
+        history(local, w3, 3, seed=2)  # rounds continue from the helper's (epoch, round)
+        time.sleep(6)  # many polls of 0.3 s
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["reports_added"] == 5
+    assert query(db, "SELECT count(*) FROM reports") == [(5,)]
+
+
+@pytest.mark.slow
+def test_transmitters_first_funded_by_one_address_are_flagged(ocr_web3: Web3, ocr_anvil: object, db: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    local = LocalFeed.deploy(ocr_web3, n=4, seed=65)
+    history(local, ocr_web3)
+    patron = dev_account(7)
+    shared = [local.committee.transmitters[i].address for i in (2, 3)]
+    for address in shared:
+        send_transaction(ocr_web3, patron, address, b"", value=10**17)
+    assert main(["reputation", "index", "--rpc-url", ocr_anvil.rpc_url, "--feed", local.address,  # type: ignore[attr-defined]
+                 "--db", str(db), "--funders"]) == 0
+    flags = {o.oracle: [f for f in o.flags if f["kind"] == "common-funder"] for o in scored(db).oracles}
+    assert {a for a, f in flags.items() if f} == set(shared)
+    assert flags[shared[0]][0]["funder"] == patron.address and flags[shared[0]][0]["with"] == [shared[1]]
