@@ -28,6 +28,7 @@ DEFAULT_MNEMONIC: Final[str] = "test test test test test test test test test tes
 DEFAULT_ACCOUNTS: Final[int] = 10
 START_TIMEOUT_S: Final[float] = 20.0
 PORT_ATTEMPTS: Final[int] = 3
+RPC_CALL_TIMEOUT_S: Final[float] = 10.0
 
 
 def anvil_binary() -> Path:
@@ -73,6 +74,9 @@ class Anvil:
     chain_id: int = 31337
     accounts: int = DEFAULT_ACCOUNTS
     block_time: float | None = None
+    """Interval mining: a block every ``block_time`` seconds (anvil's ``--block-time``)."""
+    no_mining: bool = False
+    """Mine only on :meth:`mine` (anvil's ``--no-mining``), to step a test block by block."""
     extra_args: tuple[str, ...] = ()
     port: int = 0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
@@ -96,6 +100,7 @@ class Anvil:
                 "--hardfork", self.hardfork, "--chain-id", str(self.chain_id),
                 "--accounts", str(self.accounts), "--mnemonic", DEFAULT_MNEMONIC,
                 *(["--block-time", str(self.block_time)] if self.block_time else []),
+                *(["--no-mining"] if self.no_mining else []),
                 *self.extra_args,
             ]
             log = log_path(self.port)
@@ -131,6 +136,50 @@ class Anvil:
             return ""
         lines = [ln for ln in self._log.read_text(errors="replace").splitlines() if ln.strip()]
         return lines[-1] if lines else ""
+
+    # --- testnet conditions (anvil's own RPC methods) ------------------------------------------
+
+    def rpc(self, method: str, *params: object) -> object:
+        """One JSON-RPC call to this anvil; an AnvilError for an error answer."""
+        body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+        try:
+            answer = requests.post(self.rpc_url, json=body, timeout=RPC_CALL_TIMEOUT_S).json()
+        except (requests.RequestException, ValueError) as exc:
+            raise AnvilError(f"anvil {method} failed: {type(exc).__name__}") from None
+        if answer.get("error"):
+            raise AnvilError(f"anvil {method} failed: {answer['error'].get('message')}")
+        return answer.get("result")
+
+    def mine(self, blocks: int = 1) -> None:
+        """Mine ``blocks`` blocks now (with whatever the mempool holds)."""
+        for _ in range(blocks):
+            self.rpc("evm_mine")
+
+    def set_automine(self, enabled: bool) -> None:
+        """Automine (a block per transaction) on or off; off leaves manual :meth:`mine` or interval mining."""
+        self.rpc("evm_setAutomine", enabled)
+
+    def set_interval_mining(self, seconds: int) -> None:
+        """A block every ``seconds`` (whole seconds, as anvil takes them; 0 turns interval mining off)."""
+        self.rpc("evm_setIntervalMining", seconds)
+
+    def set_next_base_fee(self, wei: int) -> None:
+        """The base fee of the next block (a spike, or a fall)."""
+        self.rpc("anvil_setNextBlockBaseFeePerGas", hex(wei))
+
+    def drop_transaction(self, tx_hash: str) -> None:
+        """Remove a pending transaction from the mempool, as a congested node may."""
+        self.rpc("anvil_dropTransaction", tx_hash)
+
+    def reorg(self, depth: int) -> None:
+        """Replace the newest ``depth`` blocks with empty ones; their transactions are gone, not re-queued."""
+        self.rpc("anvil_reorg", depth, [])
+
+    def set_balance(self, address: str, wei: int) -> None:
+        self.rpc("anvil_setBalance", address, hex(wei))
+
+    def block_number(self) -> int:
+        return int(str(self.rpc("eth_blockNumber")), 16)
 
     def stop(self) -> None:
         """Stop the process group by PID: SIGTERM, then SIGKILL if it lingers."""

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ocr_client.cli.keys_dkg import add_dkg_parser, run_keys_dkg
-from ocr_client.cli.node import add_devnet_parser, add_node_parser, run_devnet, run_node
+from ocr_client.cli.node import add_devnet_parser, add_node_parser, add_transmission_options, run_devnet, run_node
 from ocr_client.cli.proxy import add_proxy_parser, run_proxy
 from ocr_client.cli.staking import add_slash_parser, add_stake_parser, run_slash, run_stake
-from ocr_client.cli.types import int_list, non_negative, positive, probability
+from ocr_client.cli.types import int_list, non_negative, positive, positive_float, probability
 from ocr_client.errors import OCRError
 from ocr_client.protocol.strategy_names import STRATEGIES
 from ocr_client.reputation.cli import add_reputation_parser, run_reputation
@@ -120,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--value", type=float, required=True, help="price in units (scaled by decimals)")
     push.add_argument("--password-file", dest="keystore_password_file",
                       help="password for keystores in --keys (default: $OCR_KEYSTORE_PASSWORD)")
+    push.add_argument("--tx-store", default=None,
+                      help="SQLite file of the transmitter's nonces and transactions (default: .ocr/txm.sqlite)")
+    push.add_argument("--timeout", type=positive_float, default=120.0,
+                      help="give up after this many seconds (a fee cap below the base fee waits this long)")
+    push.add_argument("--fund-transmitter", action="store_true",
+                      help="first send the transmitter 1 ETH from --private-key-file's account if it has under 0.5 "
+                           "(always done on the `ocr chain up` anvil)")
+    add_transmission_options(push)
     _add_chain_options(push)
 
     gas = sub.add_parser("gas", help="gas benchmarks and forge-format gas snapshots")
@@ -346,12 +354,58 @@ def _cmd_push(args: argparse.Namespace) -> None:
     value = round(args.value * 10 ** feed.decimals())
     now = int(session.w3.eth.get_block("latest")["timestamp"])
     signed = local.signed_transmit(value, timestamps=[now] * committee.n)
-    receipt = local.send(signed)
+    if session.managed or args.fund_transmitter:
+        local.fund(signed.sender.address)
+    record = push_transmit(session.rpc_url, session.info.chain_id, feed, signed.sender, signed.calldata,
+                           signed.report, args)
     _emit(args, {"feed": feed.address, "answer": value, "epoch": signed.report.epoch,
-                 "round": signed.report.round, "tx": "0x" + bytes(receipt["transactionHash"]).hex(),
-                 "gas_used": int(receipt["gasUsed"])},
+                 "round": signed.report.round, "tx": record.mined_hash, "gas_used": record.gas_used,
+                 "nonce": record.nonce, "fee_paid_wei": record.fee_paid_wei, "blocks_to_land": record.blocks_to_land},
           f"transmitted {args.value} (epoch {signed.report.epoch}, round {signed.report.round}), "
-          f"gas {receipt['gasUsed']}")
+          f"gas {record.gas_used}, nonce {record.nonce}, {record.blocks_to_land} block(s) to land")
+
+
+def push_transmit(rpc_url: str, chain_id: int, feed: Any, sender: Any, calldata: bytes, report: Any,
+                  args: argparse.Namespace) -> Any:
+    """Send one signed report through the transaction manager, with its nonces in a standalone store."""
+    import logging
+
+    from ocr_client.chain.fees import GWEI, FeeConfig
+    from ocr_client.chain.nonces import SqliteTxStore
+    from ocr_client.chain.report_guard import report_guard, report_key
+    from ocr_client.chain.rpc_pool import RpcPool
+    from ocr_client.chain.session import state_file
+    from ocr_client.chain.transactions import GAS_MARGIN_DEN, GAS_MARGIN_NUM, estimate_gas
+    from ocr_client.chain.txmanager import TxEvent, TxManager, TxmConfig, TxRequest
+
+    # The revert a transmit would hit (no config, stale round...), decoded, before anything is paid.
+    gas = estimate_gas(feed.w3, sender.address, feed.address, calldata) * GAS_MARGIN_NUM // GAS_MARGIN_DEN
+    fees = FeeConfig(max_fee_per_gas=round((args.max_fee_per_gas or 100) * GWEI),
+                     spend_limit_wei=round(args.spend_limit_per_report * 10**18) if args.spend_limit_per_report else None)
+    path = Path(args.tx_store) if args.tx_store else state_file().with_name("txm.sqlite")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = SqliteTxStore(path)
+    logging.getLogger("ocr_client.chain").addHandler(logging.NullHandler())  # push says it in its own words
+
+    def say(event: TxEvent) -> None:
+        d = event.detail
+        if event.kind == "fee-capped" and "base_fee_wei" in d:
+            sys.stderr.write(f"ocr push: waiting: the fee cap {d['cap_wei'] / GWEI:g} gwei is below the base fee "
+                             f"{d['base_fee_wei'] / GWEI:g} gwei (up to {args.timeout:g}s; raise --max-fee-per-gas "
+                             "to pay more)\n")
+        elif event.kind == "low-balance":
+            sys.stderr.write(f"ocr push: warning: transmitter {event.address} has {d['balance_wei']} wei, enough for "
+                             f"fewer than 10 transmits: fund it soon\n")
+
+    try:
+        txm = TxManager(RpcPool([rpc_url], expected_chain_id=chain_id), sender, store, chain_id,
+                        TxmConfig(confirmations=args.confirmations or 1, fees=fees),
+                        guard=report_guard(feed.latest_epoch_and_round), on_event=say)
+        return txm.send_and_wait(TxRequest(feed.address, calldata, gas,
+                                           key=report_key(report.config_digest, report.epoch, report.round)),
+                                 timeout_s=args.timeout)
+    finally:
+        store.close()
 
 
 def _cmd_read(args: argparse.Namespace) -> None:

@@ -54,6 +54,46 @@ def add_devnet_parser(subparsers: Any) -> None:
                    help="fail if no report lands within this many seconds")
     p.add_argument("--json", action="store_true",
                    help="print one JSON line once the first report has landed (progress goes to stderr)")
+    p.add_argument("--block-time", type=positive, default=None,
+                   help="interval mining: a block every N seconds, as on a testnet (default: a block per transaction)")
+    p.add_argument("--rpc-url", action="append", default=None, metavar="URL",
+                   help="run on this chain instead of a new anvil; repeat for several RPCs (needs --private-key-file)")
+    p.add_argument("--private-key-file", help="deployer and funder key with --rpc-url (default: $OCR_PRIVATE_KEY)")
+    p.add_argument("--fund-wei", type=positive, default=None, help="gas money sent to each transmitter")
+    p.add_argument("--password-file", help="write the committee as keystores under this password "
+                                           "(first line; default: $OCR_KEYSTORE_PASSWORD, else plaintext keys)")
+    p.add_argument("--keys", default=None, help="run this committee (a folder from `ocr keys dkg` or `ocr keys new`; "
+                                               "--nodes is taken from it) instead of dealing a new one")
+    p.add_argument("--gas-limit", type=positive, default=None,
+                   help="gas limit of each transmit (default 1,000,000; about 185,000 are used at n = 4)")
+    p.add_argument("--heartbeat", type=positive_float, default=None, metavar="S",
+                   help="report at least every S seconds (default 20; a testnet feed wants 3600)")
+    p.add_argument("--deviation", type=positive_float, default=None, metavar="PCT",
+                   help="report when the median moves by PCT percent (default 0.05)")
+    add_transmission_options(p)
+
+
+def add_transmission_options(p: Any) -> None:
+    """The transaction-manager options ``ocr devnet`` and ``ocr push`` share."""
+    p.add_argument("--confirmations", type=positive, default=None, help="K: a transmit counts once K blocks deep")
+    p.add_argument("--max-fee-per-gas", type=positive_float, default=None, metavar="GWEI",
+                   help="fee cap: never offer more than this per gas (default 100 gwei)")
+    p.add_argument("--spend-limit-per-report", type=positive_float, default=None, metavar="ETH",
+                   help="most one report may cost (gas limit x max fee stays within it)")
+
+
+def transmission_section(args: argparse.Namespace) -> dict[str, Any]:
+    """The node config ``transmission`` section from the shared options (only what was given)."""
+    section: dict[str, Any] = {}
+    if args.confirmations is not None:
+        section["confirmations"] = args.confirmations
+    if args.max_fee_per_gas is not None:
+        section["max_fee_per_gas"] = round(args.max_fee_per_gas * 10**9)
+    if args.spend_limit_per_report is not None:
+        section["spend_limit_per_report"] = round(args.spend_limit_per_report * 10**18)
+    if getattr(args, "gas_limit", None) is not None:
+        section["gas_limit"] = args.gas_limit
+    return section
 
 
 @contextmanager
@@ -114,8 +154,25 @@ def run_devnet(args: argparse.Namespace) -> int:
     def say(text: str, out: Any = None) -> None:
         print(text, file=out or progress, flush=True)
 
+    from dataclasses import replace
+
+    from ocr_client.chain.session import load_account
+    from ocr_client.committee.files import load_password, read_committee
+    from ocr_client.node.devnet import DEVNET_FUNDING_WEI, DEVNET_TIMING
+
+    owner = load_account(args.private_key_file, allow_dev_key=False) if args.rpc_url else None
+    password = load_password(args.password_file)
+    committee = read_committee(Path(args.keys), password) if args.keys else None
+    timing = DEVNET_TIMING
+    if args.heartbeat is not None:
+        timing = replace(timing, delta_c=args.heartbeat)
+    if args.deviation is not None:
+        timing = replace(timing, alpha=args.deviation / 100)
     with _stop_on_signals() as stop:
-        devnet = Devnet(nodes=args.nodes, directory=directory, seed=args.seed)
+        devnet = Devnet(nodes=committee.n if committee else args.nodes, directory=directory, seed=args.seed,
+                        timing=timing, block_time=args.block_time, rpc_urls=tuple(args.rpc_url or ()), owner=owner,
+                        transmission=transmission_section(args) or None, password=password,
+                        funding_wei=args.fund_wei or DEVNET_FUNDING_WEI, committee=committee)
         try:
             devnet.start()
             say(f"devnet: {devnet.n} oracles, files in {devnet.folder}")

@@ -9,10 +9,14 @@ Layout (paths are relative to the config file's folder; a secret is either the v
 
     {
       "index": 0,
-      "rpc_url": "http://127.0.0.1:8545",
+      "rpc_url": "http://127.0.0.1:8545",         # or a list: several RPCs, the highest head is used
+      "chain_id": 11155111,                        # optional: refuse RPCs of any other chain
       "feed": "0x...",
       "expected_config_digest": "0x...",          # optional: refuse to run another configuration
-      "keys": {"committee": "committee", "password_file": null},
+      "keys": {"committee": "committee", "password_file": null,
+               "transmitter_keystore": null},     # optional V3 keystore instead of the committee's
+      "transmission": {"confirmations": 3, "max_fee_per_gas": 100000000000, "spend_limit_per_report": null,
+                       "bump_after_blocks": 3, "priority_percentile": 50, "gas_limit": 1000000},  # all optional
       "secrets": {"ed25519": "<hex>", "x25519": "<hex>", "curve": "<z85>"},
       "transport": {"bind": "tcp://127.0.0.1:7000", "peers": [{"index": 0, "public_key": "<z85>", "endpoint": "..."}]},
       "offchain": {"n": 4, "f": 1, "threshold": 2, "timing": {...}, "min_answer": 1, "max_answer": 10**30,
@@ -50,9 +54,9 @@ from ocr_client.protocol.config import ProtocolConfig, Timing
 from ocr_client.sources import source_from_config
 
 _TOP: Final[frozenset[str]] = frozenset({
-    "index", "rpc_url", "feed", "expected_config_digest", "keys", "secrets", "transport", "offchain", "sources",
-    "store", "metrics_port", "metrics_addr", "log_level"})
-_KEYS: Final[frozenset[str]] = frozenset({"committee", "password_file"})
+    "index", "rpc_url", "chain_id", "feed", "expected_config_digest", "keys", "secrets", "transport", "offchain",
+    "sources", "store", "metrics_port", "metrics_addr", "log_level", "transmission"})
+_KEYS: Final[frozenset[str]] = frozenset({"committee", "password_file", "transmitter_keystore"})
 _SECRETS: Final[frozenset[str]] = frozenset({"ed25519", "x25519", "curve"})
 _TRANSPORT: Final[frozenset[str]] = frozenset({"bind", "peers"})
 _OFFCHAIN: Final[frozenset[str]] = frozenset({
@@ -62,6 +66,29 @@ _TIMING_FIELDS: Final[dict[str, type]] = {f.name: (int if f.name == "r_max" else
 
 #: The log levels a node config (and ``ocr node --log-level``) accepts.
 LOG_LEVELS: Final[tuple[str, ...]] = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+_TRANSMISSION_MIN: Final[dict[str, int]] = {
+    "confirmations": 1, "max_fee_per_gas": 1, "spend_limit_per_report": 1, "bump_after_blocks": 1,
+    "priority_percentile": 0, "gas_limit": 21_000, "resend_after_s": 1, "low_balance_transactions": 1}
+_TRANSMISSION: Final[frozenset[str]] = frozenset(_TRANSMISSION_MIN)
+
+
+@dataclass(frozen=True)
+class TransmissionConfig:
+    """How this node's transaction manager sends (the ``transmission`` section; every field optional)."""
+
+    confirmations: int = 1
+    """K: a transmit counts once its block is K deep (use 3 or more on a public testnet)."""
+    max_fee_per_gas: int = 100 * 10**9
+    """Never offer more than this per gas, in wei (default 100 gwei, Chainlink's default cap)."""
+    spend_limit_per_report: int | None = None
+    """Most one report's transmit may cost in wei (gas_limit x max fee stays within it)."""
+    bump_after_blocks: int = 3
+    priority_percentile: float = 50.0
+    gas_limit: int = 1_000_000
+    resend_after_s: int = 60
+    low_balance_transactions: int = 10
 
 
 class NodeConfigError(ConfigError):
@@ -78,11 +105,14 @@ class NodeConfig:
 
     path: Path
     index: int
-    rpc_url: str
+    rpc_urls: tuple[str, ...]
+    chain_id: int | None
     feed: str
     expected_config_digest: bytes | None
     committee_dir: Path
     password_file: Path | None
+    transmitter_keystore: Path | None
+    transmission: TransmissionConfig
     signing_key: SigningKey = dataclasses.field(repr=False)
     verify_keys: tuple[VerifyKey, ...] = dataclasses.field(repr=False)
     x25519_key: PrivateKey = dataclasses.field(repr=False)
@@ -102,6 +132,11 @@ class NodeConfig:
     metrics_port: int | None
     metrics_addr: str
     log_level: str
+
+    @property
+    def rpc_url(self) -> str:
+        """The first RPC (what messages name when one URL is meant)."""
+        return self.rpc_urls[0]
 
     def protocol_config(self, config_digest: bytes) -> ProtocolConfig:
         """The protocol configuration, once the chain has told us the config digest."""
@@ -129,9 +164,8 @@ def parse_node_config(data: object, path: Path) -> NodeConfig:
     top = _object(data, "(top level)", _TOP)
     base = path.parent
     index = _int(top, "index", low=0)
-    rpc_url = _str(top, "rpc_url")
-    if not rpc_url.startswith(("http://", "https://")):
-        raise NodeConfigError("rpc_url", f"must start with http:// or https://, got {rpc_url!r}")
+    rpc_urls = _rpc_urls(_get(top, "rpc_url"))
+    chain_id = _int(top, "chain_id", low=1) if top.get("chain_id") is not None else None
     feed = _str(top, "feed")
     if not Web3.is_address(feed):
         raise NodeConfigError("feed", f"not an Ethereum address: {feed!r}")
@@ -142,6 +176,9 @@ def parse_node_config(data: object, path: Path) -> NodeConfig:
     keys = _object(_get(top, "keys"), "keys", _KEYS)
     committee_dir = base / _str(keys, "committee", "keys.committee")
     password_file = base / _str(keys, "password_file", "keys.password_file") if keys.get("password_file") else None
+    transmitter_keystore = (base / _str(keys, "transmitter_keystore", "keys.transmitter_keystore")
+                            if keys.get("transmitter_keystore") else None)
+    transmission = _transmission(top.get("transmission"))
 
     secrets = _object(_get(top, "secrets"), "secrets", _SECRETS)
     signing_key = _ed25519_secret(_secret(secrets, "ed25519", base))
@@ -196,8 +233,10 @@ def parse_node_config(data: object, path: Path) -> NodeConfig:
         raise NodeConfigError("log_level", f"expected one of {list(LOG_LEVELS)}, got {log_level!r}")
 
     config = NodeConfig(
-        path=path, index=index, rpc_url=rpc_url, feed=Web3.to_checksum_address(feed), expected_config_digest=expected,
-        committee_dir=committee_dir, password_file=password_file, signing_key=signing_key, verify_keys=verify_keys,
+        path=path, index=index, rpc_urls=rpc_urls, chain_id=chain_id, feed=Web3.to_checksum_address(feed),
+        expected_config_digest=expected,
+        committee_dir=committee_dir, password_file=password_file, transmitter_keystore=transmitter_keystore,
+        transmission=transmission, signing_key=signing_key, verify_keys=verify_keys,
         x25519_key=x25519_key, curve_secret=curve_secret, bind=bind, peers=peers, n=n, f=f, threshold=threshold,
         timing=timing, min_answer=min_answer, max_answer=max_answer, sanity_band=None if band is None else float(band),
         shared_secret=shared_secret, sources=sources, store=store, metrics_port=metrics_port, metrics_addr=metrics_addr,
@@ -346,6 +385,38 @@ def _sources(value: object) -> tuple[dict[str, Any], ...]:
         except OCRError as exc:
             raise NodeConfigError(f"sources[{i}]", str(exc)) from None
     return tuple(value)
+
+
+def _rpc_urls(value: object) -> tuple[str, ...]:
+    urls = [value] if isinstance(value, str) else value
+    if not isinstance(urls, list) or not urls:
+        raise NodeConfigError("rpc_url", f"expected a URL or a non-empty list of URLs, got {value!r}")
+    for i, url in enumerate(urls):
+        name = "rpc_url" if isinstance(value, str) else f"rpc_url[{i}]"
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise NodeConfigError(name, f"must start with http:// or https://, got {url!r}")
+    if len(set(urls)) != len(urls):
+        raise NodeConfigError("rpc_url", "lists the same URL twice")
+    return tuple(urls)
+
+
+def _transmission(value: object) -> TransmissionConfig:
+    if value is None:
+        return TransmissionConfig()
+    section = _object(value, "transmission", _TRANSMISSION)
+    kwargs: dict[str, Any] = {}
+    for key in _TRANSMISSION:
+        if section.get(key) is None:
+            continue
+        v = section[key]
+        name = f"transmission.{key}"
+        if key == "priority_percentile":
+            if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 100:
+                raise NodeConfigError(name, f"expected a number in [0, 100], got {v!r}")
+            kwargs[key] = float(v)
+            continue
+        kwargs[key] = _int(section, key, name, low=_TRANSMISSION_MIN[key])
+    return TransmissionConfig(**kwargs)
 
 
 def timing_to_json(timing: Timing) -> dict[str, Any]:

@@ -25,11 +25,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
+from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect, preflight
+from ocr_client.chain.rpc_pool import RpcPool, pool_web3
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.committee.contract import RoundData
 from ocr_client.committee.local import LocalCommittee
@@ -79,7 +81,10 @@ class Devnet:
 
     def __init__(self, nodes: int = 4, directory: Path | None = None, seed: int | None = None,
                  timing: Timing = DEVNET_TIMING, decimals: int = 8, start_price: float = 3000.0,
-                 volatility: float = 0.002, noise: float = 0.0005, log_level: str = "INFO") -> None:
+                 volatility: float = 0.002, noise: float = 0.0005, log_level: str = "INFO",
+                 block_time: int | None = None, rpc_urls: tuple[str, ...] = (), owner: LocalAccount | None = None,
+                 transmission: dict[str, Any] | None = None, password: str | None = None,
+                 funding_wei: int = DEVNET_FUNDING_WEI, committee: LocalCommittee | None = None) -> None:
         if nodes < 1:
             raise DevnetError(f"a devnet needs at least one node, got {nodes}")
         self.n = nodes
@@ -91,6 +96,16 @@ class Devnet:
         self.volatility = volatility
         self.noise = noise
         self.log_level = log_level
+        self.block_time = block_time
+        self.rpc_urls = rpc_urls
+        self.owner = owner
+        self.transmission = transmission
+        self.password = password
+        self.funding_wei = funding_wei
+        self._given_committee = committee
+        if rpc_urls and owner is None:
+            raise DevnetError("a devnet on an existing chain (--rpc-url) needs a funded deployer key "
+                              "(--private-key-file or OCR_PRIVATE_KEY)")
         self.anvil: Anvil | None = None
         self.w3: Web3 | None = None
         self.feed: Feed | None = None
@@ -118,6 +133,8 @@ class Devnet:
 
     @property
     def rpc_url(self) -> str:
+        if self.rpc_urls:
+            return self.rpc_urls[0]
         if self.anvil is None:
             raise DevnetError("the devnet has not been started")
         return self.anvil.rpc_url
@@ -154,22 +171,30 @@ class Devnet:
     def _start(self) -> None:
         if self.directory is None:
             self.directory = Path(tempfile.mkdtemp(prefix="ocr-devnet-"))
+        self.directory = self.directory.resolve()  # the nodes run with it as their working folder
         self.directory.mkdir(parents=True, exist_ok=True)
         if any(self.directory.iterdir()):
             raise DevnetError(f"{self.directory} is not empty; give a new or empty --dir")
         self.started_at = time.time()
-        self.anvil = Anvil().start()
-        self.w3 = w3 = connect(self.anvil.rpc_url)
+        if self.rpc_urls:
+            pool = RpcPool(self.rpc_urls)
+            pool.check()  # one line naming an RPC that is down or of another chain
+            self.w3 = w3 = pool_web3(pool)
+        else:
+            self.anvil = Anvil(block_time=self.block_time).start()
+            self.w3 = w3 = connect(self.anvil.rpc_url)
         preflight(w3)
-        owner = dev_account(0)
-        self.committee = committee = LocalCommittee.create(self.n, seed=self.seed)
+        owner = self.owner or dev_account(0)
+        self.committee = committee = self._given_committee or LocalCommittee.create(self.n, seed=self.seed)
         self.feed = feed = Feed.deploy(w3, owner, self.decimals, "DEVNET / USD")
         feed.set_config(owner, committee.onchain_config(MIN_ANSWER, MAX_ANSWER))
         for account in committee.transmitters:
-            send_transaction(w3, owner, account.address, b"", value=DEVNET_FUNDING_WEI)
-        setup = NodeSetup(rpc_url=self.rpc_url, feed=feed.address, config_digest=feed.config_digest(),
-                          committee=committee, timing=self.timing, min_answer=MIN_ANSWER, max_answer=MAX_ANSWER,
-                          seed=self.seed, log_level=self.log_level)
+            send_transaction(w3, owner, account.address, b"", value=self.funding_wei)
+        urls = self.rpc_urls or (self.rpc_url,)
+        setup = NodeSetup(rpc_url=urls if len(urls) > 1 else urls[0], feed=feed.address,
+                          config_digest=feed.config_digest(), committee=committee, timing=self.timing,
+                          min_answer=MIN_ANSWER, max_answer=MAX_ANSWER, seed=self.seed, log_level=self.log_level,
+                          transmission=self.transmission, password=self.password)
         write_node_configs(self.directory, setup, self._sources)
         for i in range(self.n):
             self.launch(i)

@@ -71,7 +71,8 @@ class OracleIdentity:
 class NodeSetup:
     """What every node config of one feed shares."""
 
-    rpc_url: str
+    rpc_url: str | tuple[str, ...]
+    """One RPC URL, or several (each node's pool uses the one with the highest head)."""
     feed: str
     config_digest: bytes
     committee: LocalCommittee
@@ -80,6 +81,10 @@ class NodeSetup:
     max_answer: int
     seed: int | None = None
     log_level: str = "INFO"
+    transmission: dict[str, Any] | None = None
+    """The nodes' ``transmission`` section (confirmations, fee cap...); None for the defaults."""
+    password: str | None = None
+    """Write the committee as keystores under this password (kept in ``secrets/keystore-password``)."""
 
 
 def config_path(folder: Path, i: int) -> Path:
@@ -103,7 +108,12 @@ def write_node_configs(folder: Path, setup: NodeSetup, sources: Callable[[int], 
     n = setup.committee.n
     for sub in ("logs", "stores", "secrets"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
-    write_committee(setup.committee, folder / "committee")
+    # pbkdf2: a devnet decrypts every keystore at each start, and scrypt's cost buys nothing there.
+    write_committee(setup.committee, folder / "committee", setup.password, kdf="pbkdf2")
+    password_file = None
+    if setup.password is not None:
+        password_file = "secrets/keystore-password"
+        _write_private(folder / password_file, setup.password + "\n")
     identities = [OracleIdentity.create(setup.seed, i) for i in range(n)]
     secret = _material(setup.seed, "shared-secret", 0, SHARED_SECRET_BYTES)
     sealed = seal_shared_secret(secret, [ident.x25519.public_key for ident in identities])
@@ -125,9 +135,9 @@ def write_node_configs(folder: Path, setup: NodeSetup, sources: Callable[[int], 
             _write_private(folder / name, value + "\n")
             secrets[kind] = {"file": name}
         config = {
-            "index": i, "rpc_url": setup.rpc_url, "feed": setup.feed,
-            "expected_config_digest": "0x" + setup.config_digest.hex(),
-            "keys": {"committee": "committee", "password_file": None},
+            "index": i, "rpc_url": setup.rpc_url if isinstance(setup.rpc_url, str) else list(setup.rpc_url),
+            "feed": setup.feed, "expected_config_digest": "0x" + setup.config_digest.hex(),
+            "keys": {"committee": "committee", "password_file": password_file},
             "secrets": secrets,
             "transport": {"bind": peers[i]["endpoint"], "peers": peers},
             "offchain": offchain,
@@ -135,6 +145,7 @@ def write_node_configs(folder: Path, setup: NodeSetup, sources: Callable[[int], 
             "store": str(store_path(Path(), i)),
             "metrics_port": ports[n + i],  # Prometheus on 127.0.0.1 (the devnet banner lists them)
             "log_level": setup.log_level,
+            **({"transmission": setup.transmission} if setup.transmission else {}),
         }
         path = config_path(folder, i)
         path.write_text(json.dumps(config, indent=2) + "\n")

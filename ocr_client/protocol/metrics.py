@@ -51,6 +51,7 @@ from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, start_http_server
 
+from ocr_client.chain.txmanager import TxEvent
 from ocr_client.protocol.telemetry import Event
 
 #: The fixed set of ``reason`` label values of ``ocr_no_report_total``.
@@ -58,6 +59,9 @@ NO_REPORT_REASONS = ("no-deviation", "out-of-bounds", "sanity-band", "invalid-re
 
 #: Phases whose events belong to a round (pacemaker and network events use round 0 as "no round").
 ROUND_PHASES = frozenset({"observe", "report", "finalize", "transmit"})
+
+#: Blocks from submitting a transaction to the block that mined it.
+BLOCK_BUCKETS = (1, 2, 3, 4, 6, 8, 12, 20, 50, float("inf"))
 
 #: Histogram buckets in seconds: sub-second network rounds up to multi-minute transmission delays.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, float("inf"))
@@ -138,10 +142,36 @@ class ProtocolMetrics:
                                  ["node"], registry=r)
         self.no_report = Counter("ocr_no_report", "Rounds this node declined to sign, by reason class.",
                                  ["node", "reason"], registry=r)
+        # --- the transaction manager (fed by tx_event) ---
+        self.tx_fee_capped = Counter("ocr_tx_fee_capped", "Times the fee cap held a transaction back (below the base "
+                                     "fee, or no room left for a bump).", ["node"], registry=r)
+        self.tx_bumps = Counter("ocr_tx_bumps", "Same-nonce replacements with bumped fees.", ["node"], registry=r)
+        self.tx_insufficient_funds = Counter("ocr_tx_insufficient_funds", "Transactions held back because the "
+                                             "transmitter cannot pay gas limit x max fee.", ["node"], registry=r)
+        self.tx_low_balance = Counter("ocr_tx_low_balance_warnings", "Warnings that the transmitter pays for fewer "
+                                      "than the configured number of transactions.", ["node"], registry=r)
+        self.transmitter_balance = Gauge("ocr_transmitter_balance_wei", "Transmitter balance at the last send.",
+                                         ["node"], registry=r)
+        self.tx_confirmed = Counter("ocr_tx_confirmed", "Transactions K blocks deep (status 1).", ["node"], registry=r)
+        self.tx_reverted = Counter("ocr_tx_reverted", "Transactions K blocks deep that reverted.", ["node"], registry=r)
+        self.tx_abandoned = Counter("ocr_tx_abandoned", "Transactions given up because their report landed, was "
+                                    "superseded, or could not be sent.", ["node"], registry=r)
+        self.tx_reorged = Counter("ocr_tx_reorged", "Mined transactions whose block left the canonical chain.",
+                                  ["node"], registry=r)
+        self.tx_resent = Counter("ocr_tx_resent", "Rebroadcasts of an unchanged attempt.", ["node"], registry=r)
+        self.tx_fee_paid = Counter("ocr_tx_fee_paid_wei", "Fees paid by confirmed transactions (gas used x effective "
+                                   "gas price).", ["node"], registry=r)
+        self.tx_blocks_to_land = Histogram("ocr_tx_blocks_to_land", "Blocks from submission to the mining block.",
+                                           ["node"], buckets=BLOCK_BUCKETS, registry=r)
+        self.rpc_errors = Counter("ocr_rpc_errors", "RPC transport failures (timeouts, resets, 429, 5xx) that made "
+                                  "the pool back off and fail over.", ["node", "kind"], registry=r)
         if node is not None:  # export zeros from the start so rate() and absence alerts work
             label = str(node)
             self.reports_landed.labels(label)
             self.malformed.labels(label)
+            for counter in (self.tx_fee_capped, self.tx_bumps, self.tx_insufficient_funds, self.tx_confirmed,
+                            self.tx_abandoned, self.tx_reorged):
+                counter.labels(label)
 
     # --- sink ------------------------------------------------------------------------------
 
@@ -166,6 +196,36 @@ class ProtocolMetrics:
                 self.malformed.labels(label).inc()
 
     emit = __call__
+
+    # --- transaction manager ---------------------------------------------------------------
+
+    def tx_event(self, event: TxEvent) -> None:
+        """Update the transaction metrics from one :class:`~ocr_client.chain.txmanager.TxEvent`."""
+        label = str(self.node if self.node is not None else 0)
+        counters = {"fee-capped": self.tx_fee_capped, "bumped": self.tx_bumps,
+                    "insufficient-funds": self.tx_insufficient_funds, "low-balance": self.tx_low_balance,
+                    "confirmed": self.tx_confirmed, "reverted": self.tx_reverted, "abandoned": self.tx_abandoned,
+                    "reorged": self.tx_reorged, "resent": self.tx_resent}
+        with self._lock:
+            counter = counters.get(event.kind)
+            if counter is not None:
+                counter.labels(label).inc()
+            balance = event.detail.get("balance_wei")
+            if isinstance(balance, int):
+                self.transmitter_balance.labels(label).set(balance)
+            if event.kind == "confirmed":
+                paid = event.detail.get("fee_paid_wei")
+                blocks = event.detail.get("blocks_to_land")
+                if isinstance(paid, int):
+                    self.tx_fee_paid.labels(label).inc(paid)
+                if isinstance(blocks, int) and blocks >= 0:
+                    self.tx_blocks_to_land.labels(label).observe(blocks)
+
+    def rpc_error(self, url: str, problem: str) -> None:
+        """One RPC transport failure (the pool's ``on_error``); labelled by kind, not URL (URLs hold API keys)."""
+        kind = "timeout" if "timed out" in problem else problem.split()[-1] if problem.startswith("HTTP") else "connection"
+        label = str(self.node if self.node is not None else 0)
+        self.rpc_errors.labels(label, kind).inc()
 
     def _pacemaker_event(self, label: str, event: Event) -> None:
         if event.kind not in ("new-epoch", "restored"):

@@ -15,6 +15,8 @@ starts from nothing and can never be confused with an old one:
   so a restarted node neither regresses its epoch nor re-sends stale NEWEPOCH messages;
 * the hash of the report signed for each ``(epoch, round)`` -- the equivocation guard;
 * transmissions this node has scheduled, so a restart still delivers a report it promised to send;
+* its transmitter's nonces, transactions and signed attempts (the ``txm_*`` tables of
+  :mod:`ocr_client.chain.nonces`), so a restarted node never reuses or skips a nonce.
 * equivocation evidence it received: two valid shares from one oracle over different reports for
   one ``(epoch, round)`` (``ocr_client.protocol.evidence``), kept until it is submitted on-chain.
 
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
+from ocr_client.chain.nonces import TX_SCHEMA
 from ocr_client.errors import OCRError
 from ocr_client.protocol.evidence import ConflictingShares
 
@@ -282,6 +285,9 @@ _SCHEMA: Final[tuple[str, ...]] = (
         due REAL NOT NULL,
         PRIMARY KEY (config_digest, epoch, round)
     )""",
+    # The transaction manager's tables (a store from before they existed gets them when the
+    # manager opens it: every statement is CREATE ... IF NOT EXISTS).
+    *TX_SCHEMA,
     _EVIDENCE_TABLE,
 )
 

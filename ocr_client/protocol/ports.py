@@ -52,11 +52,15 @@ class ReportSigner(Protocol):
         ...
 
 
+#: A report's identity: (config digest, epoch, round).
+ReportId = tuple[bytes, int, int]
+
+
 @dataclass(frozen=True)
 class TransmitOutcome:
     """What one transmit attempt did."""
 
-    status: str  # "accepted" | "reverted" | "failed"
+    status: str  # "accepted" | "reverted" | "failed" | "submitted" (a transaction manager took it)
     tx: str | None = None
     gas_used: int | None = None
     error: str | None = None
@@ -79,7 +83,10 @@ class ChainPort(Protocol):
         """(answer, updatedAt in Unix seconds) of the newest report on-chain; None before the first."""
         ...
 
-    def transmit(self, calldata: bytes) -> TransmitOutcome: ...
+    def transmit(self, calldata: bytes, report: ReportId | None = None) -> TransmitOutcome:
+        """Send ``calldata`` for ``report``: at once and awaited, or handed to a transaction manager
+        ("submitted"; its final outcome arrives later as a telemetry event)."""
+        ...
 
 
 class Telemetry(Protocol):

@@ -33,7 +33,7 @@ from ocr_client.protocol.config import ProtocolConfig, Timing
 from ocr_client.protocol.context import NodeContext
 from ocr_client.protocol.node import OracleNode
 from ocr_client.protocol.persistence import SqliteNodeStore
-from ocr_client.protocol.ports import ReportSigner, TransmitOutcome
+from ocr_client.protocol.ports import ReportId, ReportSigner, TransmitOutcome
 from ocr_client.protocol.recorder import TraceRecorder
 from ocr_client.protocol.signing import AccountableSigner, ThresholdSigner
 from ocr_client.protocol.strategy_names import CRASH, CRASH_RECOVER, STRATEGIES
@@ -102,9 +102,9 @@ class _TimedChainPort(ContractChainPort):
         super().__init__(contract, account)
         self.chain_time = chain_time
 
-    def transmit(self, calldata: bytes) -> TransmitOutcome:
+    def transmit(self, calldata: bytes, report: ReportId | None = None) -> TransmitOutcome:
         self.chain_time.before_transaction()
-        return super().transmit(calldata)
+        return super().transmit(calldata, report)
 
 
 class _SourceObservation:

@@ -75,7 +75,7 @@ class Transmission:
             return
         calldata = self.ctx.signer.calldata(pending.report, Attestation(pending.signature, pending.signers),
                                             self.ctx.index)
-        outcome = self.ctx.chain.transmit(calldata)
+        outcome = self.ctx.chain.transmit(calldata, (digest, *key))
         self.ctx.store.remove_pending(digest, *key)
         self.ctx.emit("transmit", outcome.status, pending.round, epoch=pending.epoch, tx=outcome.tx,
                       gas_used=outcome.gas_used, error=outcome.error)

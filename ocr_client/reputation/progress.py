@@ -10,9 +10,9 @@ from ocr_client.reputation.indexer import Progress
 
 
 class TerminalProgress:
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = sys.stderr if stream is None else stream  # looked up now: stderr may have been replaced
+        self.enabled = self.stream.isatty()
         self.started = time.monotonic()
 
     def __call__(self, p: Progress) -> None:

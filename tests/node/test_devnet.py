@@ -205,3 +205,78 @@ def test_a_node_that_dies_at_start_is_reported_with_its_log(devnet: Devnet) -> N
     devnet.launch(0)
     with pytest.raises(DevnetError, match=r"node 0 \(pid \d+\) exited with code 1: .*expects 0xabab"):
         devnet.wait_for_round(10**6, REPORT_TIMEOUT)
+
+
+def test_on_interval_mining_a_node_killed_between_send_and_confirm_resumes_its_transmit(tmp_path: Path) -> None:
+    """Blocks every 2 s and K = 3: a transmit takes seconds to confirm. The node that has just sent
+    one is SIGKILLed and restarted; its manager finds the stored attempt and follows it to K
+    confirmations. Every report lands once, and no transmitter reuses or skips a nonce."""
+    net = Devnet(nodes=4, directory=tmp_path / "devnet", seed=12, block_time=2,
+                 transmission={"confirmations": 3, "max_fee_per_gas": 50 * 10**9})
+    try:
+        net.start()
+        first = net.wait_for_round(0, REPORT_TIMEOUT)
+        assert first is not None
+        victim: int | None = None
+        deadline = time.monotonic() + REPORT_TIMEOUT
+        while victim is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            victim = next((i for i in range(net.n) if _sent_unconfirmed(net, i)), None)
+        assert victim is not None, "no node had a transmit in flight"
+        key = _sent_unconfirmed(net, victim)
+        net.kill(victim, signal.SIGKILL)
+        offset = net.log_path(victim).stat().st_size
+        net.launch(victim)
+        wait_until(lambda: _state(net, victim, key) in ("confirmed", "reverted", "abandoned"), REPORT_TIMEOUT,
+                   "the restarted node to finish the transmit it had in flight")
+        assert 'event="started"' in log_after(net, victim, offset)
+        latest = net.latest_round()
+        assert latest is not None
+        net.wait_for_round(latest.round_id + 1, REPORT_TIMEOUT)
+        net.check_alive()
+        assert net.feed is not None and net.committee is not None
+        landed = [(t.epoch, t.round) for t in net.feed.transmissions()]
+        assert len(landed) == len(set(landed)), f"a report landed twice: {landed}"
+        w3 = net.feed.w3
+        for i, account in enumerate(net.committee.transmitters):
+            nonces = _store_nonces(net, i)
+            assert len(nonces) == len(set(nonces)), f"node {i} used a nonce twice: {nonces}"
+            mined = int(w3.eth.get_transaction_count(account.address))
+            assert sorted(nonces)[:mined] == list(range(mined)), f"node {i} skipped a nonce: {nonces}, chain {mined}"
+    finally:
+        net.stop()
+
+
+def _sent_unconfirmed(net: Devnet, i: int) -> str | None:
+    """The key of a transmit node i has sent and not yet confirmed, from its store (read-only)."""
+    path = net.store_path(i)
+    if not path.exists():
+        return None
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        row = conn.execute("SELECT key FROM txm_txs WHERE state IN ('unconfirmed', 'mined') LIMIT 1").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        conn.close()
+    return None if row is None else str(row[0])
+
+
+def _state(net: Devnet, i: int, key: str | None) -> str:
+    conn = sqlite3.connect(f"file:{net.store_path(i)}?mode=ro", uri=True, timeout=5)
+    try:
+        row = conn.execute("SELECT state FROM txm_txs WHERE key = ?", (key,)).fetchone()
+    finally:
+        conn.close()
+    return "" if row is None else str(row[0])
+
+
+def _store_nonces(net: Devnet, i: int) -> list[int]:
+    """Nonces of node i's transactions that were sent and not given up before landing."""
+    conn = sqlite3.connect(f"file:{net.store_path(i)}?mode=ro", uri=True, timeout=5)
+    try:
+        rows = conn.execute("SELECT nonce FROM txm_txs WHERE nonce IS NOT NULL AND nonce_released = 0 "
+                            "AND state IN ('confirmed', 'reverted', 'mined', 'unconfirmed')").fetchall()
+    finally:
+        conn.close()
+    return [int(r[0]) for r in rows]

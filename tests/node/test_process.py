@@ -10,7 +10,10 @@ import pytest
 from web3 import Web3
 
 from ocr_client.chain.anvil import Anvil, free_port
+from ocr_client.chain.nonces import SqliteTxStore
 from ocr_client.chain.rpc import connect
+from ocr_client.chain.rpc_pool import RpcPool
+from ocr_client.chain.txmanager import TxManager
 from ocr_client.errors import ChainError
 from ocr_client.feed import Feed
 from ocr_client.local.feed import LocalFeed
@@ -67,14 +70,25 @@ def test_node_serves_metrics_when_asked(tmp_path: Path, ocr_local_feed: LocalFee
         process.close()
 
 
-def test_rpc_outages_become_errors_the_protocol_handles(ocr_local_feed: LocalFeed, ocr_anvil_url: str) -> None:
+def test_rpc_outages_become_errors_the_protocol_handles(tmp_path: Path, ocr_local_feed: LocalFeed,
+                                                        ocr_anvil_url: str) -> None:
     feed = Feed(connect(ocr_anvil_url), ocr_local_feed.address)
-    port = ResilientChainPort(feed, ocr_local_feed.committee.transmitters[0])
-    assert port.latest_epoch_round()[0] == feed.config_digest()
-    feed.w3.provider = Web3.HTTPProvider(f"http://127.0.0.1:{free_port()}", request_kwargs={"timeout": 2})
+    pool = RpcPool([ocr_anvil_url])
+    txm = TxManager(pool, ocr_local_feed.committee.transmitters[0], SqliteTxStore(tmp_path / "txm.sqlite"),
+                    pool.check())
+    port = ResilientChainPort(feed, txm)
+    digest = feed.config_digest()
+    assert port.latest_epoch_round()[0] == digest
+    dead = f"http://127.0.0.1:{free_port()}"
+    feed.w3.provider = Web3.HTTPProvider(dead, request_kwargs={"timeout": 2})
+    txm.rpc = RpcPool([dead], timeout_s=2, sleep=lambda s: None)
     with pytest.raises(ChainError, match="RPC read failed"):
         port.latest_epoch_round()
     with pytest.raises(ChainError, match="RPC read failed"):
         port.latest_report()
-    outcome = port.transmit(TRANSMIT_SELECTOR + b"\x00" * 64)
-    assert outcome.status == "failed" and outcome.error is not None and "RPC failed" in outcome.error
+    outcome = port.transmit(TRANSMIT_SELECTOR + b"\x00" * 64, (digest, 9, 1))
+    assert outcome.status == "submitted"  # queued durably: sent once an RPC answers again
+    with pytest.raises(ChainError, match=dead):
+        txm.poll()
+    (queued,) = txm.store.live(txm.chain_id, txm.address)
+    assert queued.nonce is None and queued.state == "queued"
