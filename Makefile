@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMPS := .stamps
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: setup demo test test-slow test-all lint gas-snapshot clean
+.PHONY: setup demo test test-slow test-all ape lint gas-snapshot clean
 
 setup: $(STAMPS)/python $(STAMPS)/node
 
@@ -16,6 +16,14 @@ $(STAMPS)/python: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ocr-client needs Python >= 3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev]'
+	@touch $@
+
+# The optional ape extra, from the same constraints. ape-foundry finds anvil only on PATH, so an
+# activated venv gets the bundled one unless a Foundry anvil is already there.
+$(STAMPS)/ape: $(STAMPS)/python $(STAMPS)/node pyproject.toml constraints.txt
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev,ape]'
+	@command -v anvil >/dev/null || ! test -x node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil || \
+		ln -sf ../../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil $(BIN)/anvil
 	@touch $@
 
 $(STAMPS)/node: package.json package-lock.json
@@ -32,7 +40,12 @@ test: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
 test-slow: setup
-	$(BIN)/python -m pytest -q -m slow
+	$(BIN)/python -m pytest -q -m "slow and not ape"
+
+# The ape tier: set up the ape extra, then run the scripts with `ape run ... --network
+# ethereum:local:foundry` and our fixtures under `ape test`. A skipped test fails it: here they must run.
+ape: $(STAMPS)/ape
+	$(BIN)/python -m pytest -q -m ape --fail-on-skip
 
 test-all: setup
 	$(BIN)/python -m pytest -q

@@ -178,3 +178,11 @@ class SourceConfigError(SourceError, ConfigError):
 
 class TransportError(OCRError):
     """The transport was misconfigured (keys, peers, endpoints) or used after close()."""
+
+
+# --- ape (ApeWorX) scripts ------------------------------------------------------------------
+
+
+class ApeScriptError(OCRError, ValueError):
+    """An ape script cannot run as asked: an unknown account alias, a locked account without its
+    passphrase variable, an account that is not a transmitter, or an unbounded push schedule."""

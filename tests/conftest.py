@@ -30,3 +30,21 @@ def artifacts() -> dict[str, Artifact]:
 @pytest.fixture(scope="session")
 def deployer() -> LocalAccount:
     return dev_account(0)
+
+
+# --- `make ape` must not pass by skipping ---------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fail-on-skip", action="store_true", default=False,
+                     help="exit non-zero if any test was skipped (make ape: its tests must run, not skip)")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not session.config.getoption("--fail-on-skip") or exitstatus != pytest.ExitCode.OK:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+    if skipped:
+        print(f"\n--fail-on-skip: {skipped} test(s) skipped; they must run here (see the reasons above)")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

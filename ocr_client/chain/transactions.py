@@ -38,6 +38,16 @@ def next_nonce(w3: Web3, address: str) -> int:
         return nonce
 
 
+def forget_nonces() -> None:
+    """Drop every account's nonce counter, so the next send reads the chain again.
+
+    Needed when the chain itself goes back, as under ``ape test``, whose isolation reverts the
+    chain to a snapshot after each test: a counter from before the revert would run ahead of it.
+    """
+    with _nonce_lock:
+        _next_nonce.clear()
+
+
 def fee_fields(w3: Web3) -> dict[str, int]:
     """EIP-1559 fields: tip plus twice the latest base fee, so one full block cannot price us out."""
     base = int(w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0)

@@ -1,6 +1,6 @@
 """Regenerate tests/vectors/reports.json (the report vectors shared by Python and Solidity).
 
-    python scripts/generate_report_vectors.py
+    python scripts/_generate_report_vectors.py   (the underscore keeps it out of `ape run`)
 """
 
 from __future__ import annotations
