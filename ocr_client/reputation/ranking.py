@@ -5,7 +5,8 @@ publisher): same store and options in, same :class:`ScoreResult` out, bit for bi
 step after SQL is integer arithmetic on values SQL computes deterministically.
 
 - normalisation: an oracle's score on a metric is the share of the other oracles it beats (ties
-  count half), in ppm; a metric nobody in scope can have (signing on OCR2) is dropped and the
+  count half), in ppm; the weighted sum is then multiplied by the work gates (:mod:`.gates`), so
+  missed work costs more than its weight; a metric nobody in scope can have (signing on OCR2) is dropped and the
   remaining weights renormalised; an oracle without a value where others have one counts as worst;
 - lifetime score over the window (time-decayed with a half-life if asked) and recent score over
   the last R reports per feed; the final score is the lower of the two, so a recent failure is
@@ -23,6 +24,7 @@ from typing import Any, Final
 from eth_utils import to_checksum_address
 
 from ocr_client.reputation import flags as flag_rules
+from ocr_client.reputation import gates
 from ocr_client.reputation.errors import NoDataError, ReputationError
 from ocr_client.reputation.metrics import BY_NAME, METRIC_NAMES, METRICS, MetricValue, Scope, available, build_scope, compute
 from ocr_client.reputation.schema import SCHEMA_VERSION
@@ -131,7 +133,9 @@ def _score_scope(store: Store, scope: Scope, weights: dict[str, int]) -> _Scored
               if available(store, BY_NAME[name]) and any(values[e][name] is not None for e in entities)}
     total = sum(usable.values())
     normalised = {name: rank_normalise({e: values[e][name] for e in entities}, BY_NAME[name].direction) for name in usable}
-    scores = {e: (sum(w * normalised[name][e] for name, w in usable.items()) // total if total else 0) for e in entities}
+    ranked = {e: (sum(w * normalised[name][e] for name, w in usable.items()) // total if total else 0) for e in entities}
+    factors = gates.gate_factors(values, tuple(usable))
+    scores = {e: ranked[e] * factors[e] // PPM for e in entities}
     return _Scored(entities, addresses, values, scores, usable)
 
 
@@ -292,7 +296,8 @@ def _method(options: ScoreOptions, weights: dict[str, Decimal], used: dict[str, 
         "schema_version": SCHEMA_VERSION,
         "normalisation": "rank: share of the other oracles beaten on the metric, ties half, missing value worst",
         "score_unit": "ppm (integer parts per million, 1000000 = best on every weighted metric)",
-        "final_score": "min(lifetime score, recent score)",
+        "work_gates": gates.describe(),
+        "final_score": "min(lifetime score, recent score), each the weighted rank score times its work gates",
         "weights": {k: float(v) for k, v in sorted(weights.items())},
         "effective_weights": {k: v / total for k, v in sorted(used.items())} if total else {},
         "half_life_s": options.half_life,

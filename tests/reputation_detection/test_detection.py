@@ -34,20 +34,11 @@ ROUNDS_QUICK = 15
 QUICK = {("late", "accountable", 7)}
 
 #: Why the engine, as it stands, misses a cell (docs/reputation.md, "Detection on a real chain").
-RANK_CAP = ("rank normalisation caps what a catastrophic metric costs at that metric's weight (never signing: "
-            "10%, a third of the reports missed: 25%), less than the noise in the 40% accuracy weights moves "
-            "an unlucky honest oracle")
 NO_SIGN_METRIC = ("no metric reads the sign of the deviation: a constant +5 bps moves |deviation| by about "
                   "1 bp against 5 bp of honest noise")
 #: Measured cells the engine does not separate, as strict xfails: each must fail today, and the day
 #: the engine separates it the test says so.
-ENGINE_MISSES = {
-    **{(strategy, mode, n): RANK_CAP for n in (7, 10)
-       for strategy, mode in [("crash-recover", "threshold"), ("crash-recover", "accountable"),
-                              ("withhold", "accountable"), ("bad-share", "accountable")]},
-    **{("bias", mode, n): NO_SIGN_METRIC for n in (7, 10) for mode in MODES},
-    ("withhold", "accountable", 31): RANK_CAP,
-}
+ENGINE_MISSES = {("bias", mode, n): NO_SIGN_METRIC for n in (7, 10) for mode in MODES}
 
 
 def expectation(strategy: str, mode: str, n: int) -> list[pytest.MarkDecorator]:
