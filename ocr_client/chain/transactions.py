@@ -9,6 +9,7 @@ time or after mining, raised as :class:`TransactionRevertedError` with the decod
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any, Final
 
 from eth_account.signers.local import LocalAccount
@@ -25,16 +26,19 @@ RECEIPT_TIMEOUT_S: Final[float] = 120.0
 PRIORITY_FEE_WEI: Final[int] = 1_000_000_000
 
 _nonce_lock = threading.Lock()
-_next_nonce: dict[tuple[int, str], int] = {}
+# Keyed by the Web3 object itself, held weakly: an ``id()`` key would outlive its Web3, and a new
+# connection (say, to a fresh anvil) that happened to get the same id would inherit a nonce from
+# another chain, leaving its transaction stuck behind a gap forever.
+_next_nonce: weakref.WeakKeyDictionary[Web3, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
 def next_nonce(w3: Web3, address: str) -> int:
     """The next nonce for ``address``: our own counter, never behind the chain's pending count."""
-    key = (id(w3), address)
     with _nonce_lock:
         pending = int(w3.eth.get_transaction_count(address, "pending"))  # type: ignore[arg-type]
-        nonce = max(pending, _next_nonce.get(key, 0))
-        _next_nonce[key] = nonce + 1
+        counters = _next_nonce.setdefault(w3, {})
+        nonce = max(pending, counters.get(address, 0))
+        counters[address] = nonce + 1
         return nonce
 
 
@@ -109,7 +113,7 @@ def send_transaction(
         tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
     except Web3RPCError as exc:
         with _nonce_lock:
-            _next_nonce.pop((id(w3), account.address), None)
+            _next_nonce.get(w3, {}).pop(account.address, None)
         raise ChainError(f"transaction rejected by the node: {exc}") from None
     receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=RECEIPT_TIMEOUT_S)
     if receipt["status"] != 1:
