@@ -10,7 +10,7 @@ owed is also a multiplier on its whole score:
 where ``median`` is the scope's median value of the metric (honest-dominated, as f < n/3) and
 ``floor`` the share of it that earns full credit. An oracle at the committee's level keeps its
 score; one that did half the work keeps a quarter of it (losses weigh more than gains). Signing
-is gated from half the median only: a report needs just t signatures, so honest oracles' signing
+is gated from a quarter of the median only: a report needs just t signatures, so honest oracles' signing
 rates spread widely by who answered first.
 
 Everything is integer arithmetic in ppm on values SQL computes as exact ratios, so the factors,
@@ -37,7 +37,7 @@ class Gate:
 
 GATES: Final[tuple[Gate, ...]] = (
     Gate("inclusion_rate", Fraction(1)),
-    Gate("signing_rate", Fraction(1, 2)),
+    Gate("signing_rate", Fraction(1, 4)),
 )
 
 
