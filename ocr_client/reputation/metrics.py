@@ -16,10 +16,11 @@ metric's value is the same on every machine. Adding a metric is one :class:`Metr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from ocr_client.reputation import bias
 from ocr_client.reputation.derive import MAD_TO_SD_DEN, MAD_TO_SD_NUM
 from ocr_client.reputation.formats import CAPABILITIES, OBSERVATION_TIMESTAMPS, SIGNERS
 from ocr_client.reputation.store import Store
@@ -43,6 +44,9 @@ class Metric:
     unit: str
     definition: str
     needs: Needs = ""
+    #: For a metric judged against the committee: the SQL gives raw figures per entity and this
+    #: turns all of them (entity -> figure) into the values (entity -> value).
+    relative: Callable[[Mapping[str, object]], Mapping[str, float | None]] | None = None
 
 
 def _share(flag: str) -> str:
@@ -85,6 +89,12 @@ METRICS: Final[tuple[Metric, ...]] = (
     Metric("rank_deviation_score", "s_obs",
            "sum(w * rank_ppm)::DOUBLE / nullif(sum(w), 0) / 1000000", "higher", "score",
            "mean of 1 - rank/(k-1), its rank by |deviation| among the report's k observations (as Pyth ranks publishers)"),
+    Metric("bias_bps", "s_obs", bias.SUMS_SQL, "lower", "bps",
+           "|mean of its signed deviations (each clamped to the report's 2DEV band) - the committee's "
+           "(the shortest half of the oracles' means)|", relative=bias.bias_bps),
+    Metric("bias_t", "s_obs", bias.SUMS_SQL, "lower", "standard errors",
+           "bias_bps in standard errors of its mean (the committee's median variance over its observations)",
+           relative=bias.bias_t),
     Metric("stalled_share", "s_obs", _share("stalled"), "lower", "share",
            f"share of its observations equal to its previous {STALL_T} while the report median moved"),
     Metric("first_seen", "s_obs", "min(block_time)", "lower", "unix s", "block time of its first included observation"),
@@ -233,6 +243,7 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> tuple[list[str
     for m in metrics:
         if available(store, m):
             by_source.setdefault(m.source, []).append(m)
+    raw: dict[str, dict[str, object]] = {}
     for source, group in by_source.items():
         cols = ", ".join(f"{m.sql} AS \"{m.name}\"" for m in group)
         for row in con.execute(f"SELECT entity, {cols} FROM {source} GROUP BY entity").fetchall():
@@ -240,7 +251,16 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> tuple[list[str
             if entity not in values:
                 continue
             for m, v in zip(group, row[1:], strict=True):
-                values[entity][m.name] = _plain(v, m)
+                if m.relative is None:
+                    values[entity][m.name] = _plain(v, m)
+                else:
+                    raw.setdefault(m.name, {})[entity] = v
+    for group in by_source.values():
+        for m in group:
+            if m.relative is not None:
+                judged = m.relative({e: raw.get(m.name, {}).get(e) for e in entities})
+                for e in entities:
+                    values[e][m.name] = judged[e]
     # counts that are truly zero for an oracle with no rows in a source (but the metric is available)
     for group in by_source.values():
         for m in group:

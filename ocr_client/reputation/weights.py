@@ -20,7 +20,7 @@ from typing import Final
 DEFAULT_WEIGHTS: Final[dict[str, Decimal]] = {
     "inclusion_rate": Decimal(25), "signing_rate": Decimal(10),
     "within_2dev_share": Decimal(15), "deviation_median_bps": Decimal(10), "rank_deviation_score": Decimal(10),
-    "robust_z_median": Decimal(5), "stalled_share": Decimal(10), "latency_median_s": Decimal(5),
+    "robust_z_median": Decimal(5), "bias_bps": Decimal(10), "stalled_share": Decimal(10), "latency_median_s": Decimal(5),
     "timestamp_percentile": Decimal(5), "active_days": Decimal(5),
 }
 #: Weights are scaled to integers of this many parts per unit (a weight of 0.000001 still counts).

@@ -1,0 +1,140 @@
+"""A constant bias: which side of the median an oracle's values sit on, judged against its committee.
+
+A small constant offset (the ``bias`` strategy adds half the honest noise bound) barely moves
+|deviation|, so the accuracy metrics cannot see it. What it does move is the sign of the
+deviations: its signed deviations average to its offset, an honest oracle's to the committee's.
+So, per oracle:
+
+- each signed deviation from the report median, in bps, is clamped to the report's 2DEV band
+  (2 robust standard deviations, derive.py): an occasional outlier counts as a 2-sd miss and no
+  more, since the other accuracy metrics judge outliers and this one judges their side;
+- SQL sums those (decay-weighted, as integers in hundredths of a bp) and this module takes their
+  mean, exactly (``Fraction``);
+- the committee's centre is the shortest half of the oracles' means (the narrowest window holding
+  k // 2 + 1 of the k means, and its lower median: Rousseeuw's LMS location). The plain median
+  would not do: f < n/3 oracles biased the same way all pull it their way (at n = 7 the 4th value
+  of 7 is the second-highest honest one), and they pull the report medians too, so every honest
+  mean sits on the other side;
+- ``bias_bps`` = |mean - centre|; ``bias_t`` = that in standard errors of the mean, with the noise
+  taken from the committee (the median of the oracles' variances) rather than the oracle's own, so
+  adding noise cannot hide a bias, and ``n_eff = (sum w)^2 / sum w^2`` observations (at most
+  ``MAX_N_EFF``: a long window makes a fraction of a bp between honest sources significant, not material).
+
+An honest oracle's ``bias_t`` is about a normal's |z| (over the 52 detection cells of
+docs/reputation.md its root mean square was 1.00 and 3 of 298 honest oracles passed 3); a steady
+offset's grows like sqrt(R), so ``gates.py`` gates the score from t = 3.
+
+Everything is exact until the final float, and the float is a correctly rounded function of
+integers (``float(Fraction)``, ``math.sqrt``), so every machine gets the same values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Final
+
+from ocr_client.reputation.derive import BPS, MAD_TO_SD_DEN, MAD_TO_SD_NUM, ROBUST_BAND
+
+#: Clamped deviations are summed as integers in units of 1/CENTI bp.
+CENTI: Final[int] = 100
+#: A t counts at most this many effective observations: past it, more reports no longer make a
+#: bias more significant, so a gate at t = 3 needs an offset of at least 3/8 of the committee's noise
+#: (honest sources a fraction of a bp apart are not gated however long the window).
+MAX_N_EFF: Final[int] = 64
+#: A bound on any one clamped deviation whatever the band (so the integers stay far inside HUGEINT).
+MAX_BPS: Final[int] = 1_000_000
+
+_KNOWN: Final[str] = "signed_dev_bps IS NOT NULL"
+_BAND: Final[str] = (f"least({MAX_BPS}, scale::DOUBLE * {ROBUST_BAND * MAD_TO_SD_NUM * BPS} "
+                     f"/ ({MAD_TO_SD_DEN} * abs(answer)::DOUBLE))")
+_CLAMPED: Final[str] = f"round(greatest(-{_BAND}, least({_BAND}, signed_dev_bps)) * {CENTI})::HUGEINT"
+
+#: One aggregate over ``s_obs`` per entity: the integer sums the judgement needs.
+SUMS_SQL: Final[str] = (
+    f"struct_pack(n := count(*) FILTER (WHERE {_KNOWN}), "
+    f"sw := sum(w::HUGEINT) FILTER (WHERE {_KNOWN}), "
+    f"sw2 := sum(w::HUGEINT * w) FILTER (WHERE {_KNOWN}), "
+    f"swd := sum(w::HUGEINT * {_CLAMPED}) FILTER (WHERE {_KNOWN}), "
+    f"swd2 := sum(w::HUGEINT * {_CLAMPED} * {_CLAMPED}) FILTER (WHERE {_KNOWN}))"
+)
+
+
+@dataclass(frozen=True)
+class Sums:
+    """One oracle's decay-weighted sums of clamped signed deviations ``d`` (1/CENTI bp)."""
+
+    n: int
+    sw: int
+    sw2: int
+    swd: int
+    swd2: int
+
+    @property
+    def mean(self) -> Fraction:
+        return Fraction(self.swd, self.sw)
+
+    @property
+    def variance(self) -> Fraction:
+        """The weighted variance of its deviations about its own mean."""
+        return max(Fraction(0), Fraction(self.swd2, self.sw) - self.mean ** 2)
+
+    @property
+    def n_eff(self) -> Fraction:
+        return Fraction(self.sw ** 2, self.sw2)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    bias_bps: float
+    bias_t: float | None
+
+
+def sums(raw: object) -> Sums | None:
+    """The SQL struct as :class:`Sums` (None for an oracle without a weighted observation)."""
+    if not isinstance(raw, Mapping) or not raw.get("n") or not raw.get("sw") or not raw.get("sw2"):
+        return None
+    return Sums(*(int(raw[k]) for k in ("n", "sw", "sw2", "swd", "swd2")))
+
+
+def _lower_median(values: list[Fraction]) -> Fraction:
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def shortest_half_centre(values: list[Fraction]) -> Fraction:
+    """The lower median of the narrowest window of k // 2 + 1 sorted values (the lowest such window on a tie)."""
+    if not values:
+        raise ValueError("the centre of no values")
+    ordered = sorted(values)
+    h = len(ordered) // 2 + 1
+    start = min(range(len(ordered) - h + 1), key=lambda i: (ordered[i + h - 1] - ordered[i], i))
+    return ordered[start + (h - 1) // 2]
+
+
+def judge(raw: Mapping[str, object]) -> dict[str, Judgement | None]:
+    """entity -> its bias against the committee (None without an observation)."""
+    known = {e: s for e, raw_sums in raw.items() if (s := sums(raw_sums)) is not None}
+    out: dict[str, Judgement | None] = {e: None for e in raw}
+    if not known:
+        return out
+    centre = shortest_half_centre([s.mean for s in known.values()])
+    spread = [s.variance for s in known.values() if s.n >= 2]
+    noise = _lower_median(spread) if spread else Fraction(0)
+    for e, s in known.items():
+        offset = abs(s.mean - centre)
+        t: float | None = None
+        if noise > 0:
+            t = math.sqrt(float(offset ** 2 * min(s.n_eff, Fraction(MAX_N_EFF)) / noise))
+        out[e] = Judgement(float(offset / CENTI), t)
+    return out
+
+
+def bias_bps(raw: Mapping[str, object]) -> dict[str, float | None]:
+    return {e: None if j is None else j.bias_bps for e, j in judge(raw).items()}
+
+
+def bias_t(raw: Mapping[str, object]) -> dict[str, float | None]:
+    return {e: None if j is None else j.bias_t for e, j in judge(raw).items()}
