@@ -1,10 +1,11 @@
 """Default weights, and turning weights into integers so scores are exact fixed-point.
 
-Defaults (sum 100), after Pyth's publisher ranking (uptime 40, deviation 40, stalled 20) adapted
+Defaults (sum 110), after Pyth's publisher ranking (uptime 40, deviation 40, stalled 20) adapted
 to what our events show (docs/reputation.md justifies each):
 
 - work done: inclusion 25, signing 10 (accountable feeds; dropped elsewhere);
-- accuracy: 2DEV share 15, median deviation 10, rank-based deviation 10, robust z 5;
+- accuracy: 2DEV share 15, median deviation 10, rank-based deviation 10, robust z 5, bias 10 (its
+  weight also switches on the bias gate, gates.py, which does most of the work);
 - liveness of the data: stalled 10, latency 5, timestamp percentile 5;
 - experience: active days 5 (newcomers start lower: no whitewashing by re-registering).
 
