@@ -528,7 +528,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (requests.RequestException, TimeExhausted) as exc:
         # A node that stops answering mid-command (a timeout under load, a dropped connection) is
         # the user's RPC, not our bug: one line naming what failed, not a traceback.
-        sys.stderr.write(f"ocr {args.command}: error: the RPC node stopped answering: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}\n")
+        detail = str(exc).splitlines()[0] if str(exc) else "no detail"
+        sys.stderr.write(f"ocr {args.command}: error: the RPC node stopped answering: {type(exc).__name__}: {detail}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write(f"ocr {args.command}: interrupted\n")
