@@ -11,7 +11,7 @@ from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import next_nonce
 
 SENDER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # anvil's account 0
-CONNECTIONS = 60
+CONNECTIONS = 40
 
 
 def test_a_connection_that_follows_a_dropped_one_does_not_inherit_its_counter(anvil: Anvil) -> None:
