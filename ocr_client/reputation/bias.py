@@ -20,7 +20,7 @@ So, per oracle:
   adding noise cannot hide a bias, and ``n_eff = (sum w)^2 / sum w^2`` observations (at most
   ``MAX_N_EFF``: a long window makes a fraction of a bp between honest sources significant, not material).
 
-An honest oracle's ``bias_t`` is about a normal's |z| (over the 52 detection cells of
+An honest oracle's ``bias_t`` is about a normal's |z| (over the 48 detection runs of
 docs/reputation.md its root mean square was 1.00 and 3 of 298 honest oracles passed 3); a steady
 offset's grows like sqrt(R), so ``gates.py`` gates the score from t = 3.
 

@@ -93,7 +93,8 @@ METRICS: Final[tuple[Metric, ...]] = (
            "|mean of its signed deviations (each clamped to the report's 2DEV band) - the committee's "
            "(the shortest half of the oracles' means)|", relative=bias.bias_bps),
     Metric("bias_t", "s_obs", bias.SUMS_SQL, "lower", "standard errors",
-           "bias_bps in standard errors of its mean (the committee's median variance over its observations)",
+           "bias_bps in standard errors of its mean: the committee's median variance of a deviation over its "
+           "effective observations (at most 64); the bias gate's input",
            relative=bias.bias_t),
     Metric("stalled_share", "s_obs", _share("stalled"), "lower", "share",
            f"share of its observations equal to its previous {STALL_T} while the report median moved"),
