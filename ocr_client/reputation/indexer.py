@@ -24,6 +24,7 @@ from typing import Any, Final
 from eth_utils import keccak
 
 from ocr_client.reputation.configs import ConfigBook
+from ocr_client.reputation.derive_columns import derive_pending
 from ocr_client.reputation.errors import NotAFeedError, ReputationError
 from ocr_client.reputation.formats import Format, build_formats, by_name, detect
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
@@ -206,6 +207,7 @@ class Indexer:
             decoder = decoders.get(log["topics"][0]) if log.get("topics") else None
             if decoder is not None:
                 decoder(log, LogPlace.of(log), self.book, batch)
+        derive_pending(batch)
         return batch
 
     def _enrich(self, target: Target, batch: Batch, start: int, stop: int) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import duckdb
 
+from ocr_client.reputation.derive_columns import derive_pending
 from ocr_client.reputation.errors import StoreError
 from ocr_client.reputation.records import Batch, Row
 from ocr_client.reputation.schema import APP, BLOCK_TABLES, DDL, SCHEMA_VERSION, TABLE_COLUMNS
@@ -146,6 +147,9 @@ class Store:
             self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?))", [[r[0] for r in rows]])
             self._insert("blocks", rows)
         self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
+        derive_pending(batch)
+        for block in batch.observation_blocks:
+            self._insert_columns("observations", block)
         self._insert_lines("observations", batch.observations)
         self._insert("signers", batch.signers)
         self._insert("receipts", batch.receipts)
@@ -211,6 +215,14 @@ class Store:
             self._load_csv(table, name)
         finally:
             os.unlink(name)
+
+    def _insert_columns(self, table: str, columns: dict[str, Any]) -> None:
+        """Rows as numpy arrays in the table's column order: DuckDB scans them in place."""
+        self.con.register("ocr_rep_columns", columns)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM ocr_rep_columns")
+        finally:
+            self.con.unregister("ocr_rep_columns")
 
     def _insert_lines(self, table: str, lines: Sequence[str]) -> None:
         """Rows already formatted as CSV lines (the observations: see derive.py)."""
