@@ -8,7 +8,7 @@ every division is an integer floor division on int64, so the numbers are the ref
 bit (tests/reputation/test_derive_columns.py compares both on random reports).
 
 A report takes the reference path when int64 arithmetic could overflow: a value or answer of
-2^62 or more in magnitude, a round id beyond int64, or no per-observation time offsets.
+2^60 or more in magnitude, or a round id beyond int64.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from ocr_client.reputation.derive import (
 )
 from ocr_client.reputation.records import Batch, PackedReport
 
-#: |value| and |answer| below this keep |value - answer| (and every product below) inside int64.
-SAFE_MAGNITUDE: Final[int] = 2**62
+#: |value| and |answer| below this keep |value - answer| < 2^61 and the 2DEV limit (about 2.97 times
+#: the scale) inside int64.
+SAFE_MAGNITUDE: Final[int] = 2**60
 VALUE_BYTES: Final[int] = 24
 OFFSET_BYTES: Final[int] = 2
 #: within 2DEV: dev * MAD_TO_SD_DEN <= ROBUST_BAND * MAD_TO_SD_NUM * scale, reduced by their gcd
@@ -89,7 +90,7 @@ def _derive(k: int, group: list[PackedReport]) -> tuple[Columns | None, list[Pac
     words = raw[:, 3 * k:].reshape(len(group), k, VALUE_BYTES)
     high = words[:, :, : VALUE_BYTES - 8]
     low = np.ascontiguousarray(words[:, :, VALUE_BYTES - 8:]).view(">i8").reshape(len(group), k).astype(np.int64)
-    # an int192 fits int64 when its top 16 bytes only sign-extend the low 8; then |v| < 2^62 keeps sums safe
+    # an int192 fits int64 when its top 16 bytes only sign-extend the low 8; then |v| < 2^60 keeps every product safe
     fits = np.where(low >= 0, (high == 0).all(axis=2), (high == 0xFF).all(axis=2))
     fits &= (low < SAFE_MAGNITUDE) & (low > -SAFE_MAGNITUDE)
     ok = fits.all(axis=1)
