@@ -14,6 +14,7 @@ A report takes the reference path when int64 arithmetic could overflow: a value 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from math import gcd
 from typing import Any, Final
 
@@ -38,27 +39,39 @@ OFFSET_BYTES: Final[int] = 2
 _G: Final[int] = gcd(MAD_TO_SD_DEN, ROBUST_BAND * MAD_TO_SD_NUM)
 BAND_NUM: Final[int] = ROBUST_BAND * MAD_TO_SD_NUM // _G
 BAND_DEN: Final[int] = MAD_TO_SD_DEN // _G
-#: rows x k x k comparisons per block when ranking (bounds the temporary arrays)
-RANK_CELLS: Final[int] = 4_000_000
 
 Columns = dict[str, np.ndarray[Any, Any]]
 
 
-def observation_columns(reports: Sequence[PackedReport]) -> tuple[list[Columns], list[str]]:
+@dataclass(frozen=True)
+class ObservationBlock:
+    """Observation rows of one feed and committee: the integer columns as numpy arrays (in the
+    table's order, without feed and oracle), the oracle column named by ``oracle_index`` into
+    ``oracles`` (NULL past its end). No Python object per row, so DuckDB scans it without the GIL."""
+
+    feed: str
+    oracles: tuple[str, ...]
+    columns: Columns
+
+    def __len__(self) -> int:
+        return len(self.columns["round_id"])
+
+
+def observation_columns(reports: Sequence[PackedReport]) -> tuple[list[ObservationBlock], list[str]]:
     """(column blocks in the observations table's column order, CSV lines of the reports the
     reference derived); rows keep the order of ``reports`` within each block."""
     blocks: list[Columns] = []
     lines: list[str] = []
-    by_k: dict[int, list[PackedReport]] = {}
+    groups: dict[tuple[int, str, tuple[str, ...]], list[PackedReport]] = {}
     for r in reports:
         if r.k == 0:  # nothing observed, nothing to store (the contracts require a quorum anyway)
             continue
         if abs(r.answer) >= SAFE_MAGNITUDE or not 0 <= r.round_id < 2**63:
             lines.extend(_reference(r))
         else:
-            by_k.setdefault(r.k, []).append(r)
-    for k, group in by_k.items():
-        block, rest = _derive(k, group)
+            groups.setdefault((r.k, r.feed, r.oracles), []).append(r)
+    for (k, feed, oracles), group in groups.items():
+        block, rest = _derive(k, feed, oracles, group)
         if block is not None:
             blocks.append(block)
         for r in rest:
@@ -84,7 +97,8 @@ def _reference(r: PackedReport) -> list[str]:
     return observation_lines(r.feed, r.round_id, r.answer, packed[:k], stamps, values, r.oracles, r.block)
 
 
-def _derive(k: int, group: list[PackedReport]) -> tuple[Columns | None, list[PackedReport]]:
+def _derive(k: int, feed: str, oracles: tuple[str, ...],
+            group: list[PackedReport]) -> tuple[ObservationBlock | None, list[PackedReport]]:
     """The column block of the reports whose numbers fit int64, and the reports that do not."""
     raw = np.frombuffer(bytes.fromhex("".join(r.packed_hex for r in group)), dtype=np.uint8).reshape(len(group), 27 * k)
     words = raw[:, 3 * k:].reshape(len(group), k, VALUE_BYTES)
@@ -120,17 +134,10 @@ def _derive(k: int, group: list[PackedReport]) -> tuple[Columns | None, list[Pac
     else:
         rank_ppm = np.full((n, k), PPM, dtype=np.int64)
         ts_pct = np.full((n, k), PPM, dtype=np.int64)
-    observers = raw[:, :k]
-    oracle = np.empty((n, k), dtype=object)
-    for oracles, rows in _by_committee(group).items():
-        table = np.array([*oracles, *([None] * (256 - len(oracles)))], dtype=object)
-        oracle[rows] = table[observers[rows]]
-    block: Columns = {
-        "feed": np.repeat(np.array([r.feed for r in group], dtype=object), k),
+    columns: Columns = {
         "round_id": np.repeat(np.array([r.round_id for r in group], dtype=np.int64), k),
         "position": np.tile(np.arange(k, dtype=np.int32), n),
-        "oracle_index": observers.reshape(-1).astype(np.int32),
-        "oracle": oracle.reshape(-1),
+        "oracle_index": raw[:, :k].reshape(-1).astype(np.int32),
         "value": values.reshape(-1),
         "observed_at": stamps.reshape(-1),
         "block_number": np.repeat(np.array([r.block for r in group], dtype=np.int64), k),
@@ -140,25 +147,24 @@ def _derive(k: int, group: list[PackedReport]) -> tuple[Columns | None, list[Pac
         "rank_ppm": rank_ppm.reshape(-1).astype(np.int64),
         "ts_pct_ppm": ts_pct.reshape(-1).astype(np.int64),
     }
-    return block, rest
+    return ObservationBlock(feed, oracles, columns), rest
 
 
 def _counts(matrix: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Per cell: how many cells of its row are smaller, and how many are smaller or equal."""
+    """Per cell: how many cells of its row are smaller, and how many are smaller or equal (the
+    reference's bisect_left and bisect_right), from one sort of each row."""
     n, k = matrix.shape
+    order = np.argsort(matrix, axis=1, kind="stable")
+    ranked = np.take_along_axis(matrix, order, axis=1)
+    at = np.broadcast_to(np.arange(k, dtype=np.int64), (n, k))
+    starts = np.ones((n, k), dtype=bool)
+    starts[:, 1:] = ranked[:, 1:] != ranked[:, :-1]
+    ends = np.ones((n, k), dtype=bool)
+    ends[:, :-1] = starts[:, 1:]
+    first = np.maximum.accumulate(np.where(starts, at, 0), axis=1)  # where each run of equal values starts
+    past = np.minimum.accumulate(np.where(ends, at, k)[:, ::-1], axis=1)[:, ::-1] + 1  # and where it ends
     less = np.empty((n, k), dtype=np.int64)
     less_equal = np.empty((n, k), dtype=np.int64)
-    step = max(1, RANK_CELLS // (k * k))
-    for start in range(0, n, step):
-        part = matrix[start: start + step]
-        mine, others = part[:, :, None], part[:, None, :]
-        less[start: start + step] = (others < mine).sum(axis=2)
-        less_equal[start: start + step] = (others <= mine).sum(axis=2)
+    np.put_along_axis(less, order, first, axis=1)
+    np.put_along_axis(less_equal, order, past, axis=1)
     return less, less_equal
-
-
-def _by_committee(group: list[PackedReport]) -> dict[tuple[str, ...], np.ndarray[Any, Any]]:
-    rows: dict[tuple[str, ...], list[int]] = {}
-    for i, r in enumerate(group):
-        rows.setdefault(r.oracles, []).append(i)
-    return {oracles: np.array(idx, dtype=np.int64) for oracles, idx in rows.items()}

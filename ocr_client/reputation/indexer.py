@@ -30,7 +30,7 @@ from ocr_client.reputation.derive_columns import derive_pending
 from ocr_client.reputation.errors import NotAFeedError, ReputationError
 from ocr_client.reputation.formats import Format, build_formats, by_name, detect
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
-from ocr_client.reputation.rpc import ChainReader, ChunkedLogs
+from ocr_client.reputation.rpc import BlockHeader, ChainReader, ChunkedLogs
 from ocr_client.reputation.store import Store
 
 DEFAULT_CONFIRMATIONS: Final[int] = 12
@@ -183,12 +183,12 @@ class Indexer:
         start = state.next_block
         self.progress.contract, self.progress.start = target.contract, start
         with _Prefetch(self.logs, [target.contract], target.fmt.topics, start, head) as chunks:
-            for chunk_start, stop, logs, waited in chunks:
+            for chunk_start, stop, logs, headers, waited in chunks:
                 t1 = time.perf_counter()
                 batch = self._decode(target.fmt, logs)
                 t2 = time.perf_counter()
-                self._enrich(target, batch, chunk_start, stop)
-                tip = self.reader.headers([stop])[stop]
+                self._enrich(target, batch, chunk_start, stop, headers)
+                tip = headers[stop]
                 t3 = time.perf_counter()
                 with self.store.transaction():
                     self.store.write_batch(batch)
@@ -214,13 +214,17 @@ class Indexer:
         derive_pending(batch)
         return batch
 
-    def _enrich(self, target: Target, batch: Batch, start: int, stop: int) -> None:
-        """Block times when the node's logs lack ``blockTimestamp``; receipts and failed attempts when asked."""
+    def _enrich(self, target: Target, batch: Batch, start: int, stop: int, headers: dict[int, BlockHeader | None]) -> None:
+        """Block times when the node's logs lack ``blockTimestamp`` (fetched with the chunk);
+        receipts and failed attempts when asked."""
         missing = [n for n, (_, ts) in batch.blocks.items() if ts is None]
-        if missing:
-            for n, header in self.reader.headers(missing).items():
-                if header is not None:
-                    batch.blocks[n] = (header.hash, header.timestamp)
+        unfetched = [n for n in missing if n not in headers]
+        if unfetched:
+            headers = {**headers, **self.reader.headers(unfetched)}
+        for n in missing:
+            header = headers.get(n)
+            if header is not None:
+                batch.blocks[n] = (header.hash, header.timestamp)
         if self.options.receipts and batch.tx_hashes:
             batch.receipts.extend(_receipt_rows(target.contract, self.reader.receipts(sorted(set(batch.tx_hashes)))))
         if self.options.scan_reverts:
@@ -264,21 +268,27 @@ class Indexer:
         self._load_book()
 
 
+#: (first block, last block, logs, headers) of one fetched chunk
+_Chunk = tuple[int, int, list[RawLog], dict[int, BlockHeader | None]]
+
+
 class _Prefetch:
     """The chunks of [start, end], each fetched on a thread while the one before is decoded and
     stored: indexing then costs about the larger of the fetching and the work, not their sum.
 
-    Yields (first block, last block, logs, seconds waited for them) in block order. A failed fetch
-    is raised where its chunk would have come, so every chunk before it has been stored; leaving
-    the ``with`` early stops the thread after the fetch in flight."""
+    Yields (first block, last block, logs, headers, seconds waited for them) in block order; the
+    headers are the last block's (its hash is the stored tip) and those of blocks whose logs lack
+    ``blockTimestamp``, so storing a chunk needs no further call. A failed fetch is raised where its
+    chunk would have come, so every chunk before it is stored; leaving the ``with`` early stops the
+    thread after the fetch in flight."""
 
     def __init__(self, logs: ChunkedLogs, addresses: Sequence[str], topics: Sequence[str], start: int, end: int) -> None:
         self.logs, self.addresses, self.topics, self.start, self.end = logs, list(addresses), list(topics), start, end
-        self.queue: queue.Queue[tuple[int, int, list[RawLog]] | BaseException | None] = queue.Queue(maxsize=1)
+        self.queue: queue.Queue[_Chunk | BaseException | None] = queue.Queue(maxsize=1)
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="ocr-reputation-fetch", daemon=True)
 
-    def __enter__(self) -> Iterator[tuple[int, int, list[RawLog], float]]:
+    def __enter__(self) -> Iterator[tuple[int, int, list[RawLog], dict[int, BlockHeader | None], float]]:
         self.thread.start()
         return self._chunks()
 
@@ -296,14 +306,15 @@ class _Prefetch:
         try:
             while start <= self.end and not self.stopping.is_set():
                 stop, got = self.logs.next_chunk(self.addresses, self.topics, start, self.end)
-                self._put((start, stop, got))
+                untimed = {int(log["blockNumber"], 16) for log in got if not log.get("blockTimestamp")}
+                self._put((start, stop, got, self.logs.reader.headers(sorted(untimed | {stop}))))
                 start = stop + 1
         except BaseException as exc:  # handed to the consumer, raised in chunk order
             self._put(exc)
             return
         self._put(None)
 
-    def _put(self, item: tuple[int, int, list[RawLog]] | BaseException | None) -> None:
+    def _put(self, item: _Chunk | BaseException | None) -> None:
         while not self.stopping.is_set():
             try:
                 self.queue.put(item, timeout=0.05)
@@ -311,7 +322,7 @@ class _Prefetch:
             except queue.Full:
                 continue
 
-    def _chunks(self) -> Iterator[tuple[int, int, list[RawLog], float]]:
+    def _chunks(self) -> Iterator[tuple[int, int, list[RawLog], dict[int, BlockHeader | None], float]]:
         while True:
             t0 = time.perf_counter()
             item = self.queue.get()
@@ -320,7 +331,7 @@ class _Prefetch:
                 return
             if isinstance(item, BaseException):
                 raise item
-            yield item[0], item[1], item[2], waited
+            yield item[0], item[1], item[2], item[3], waited
 
 
 def _receipt_rows(contract: str, receipts: list[dict[str, Any]]) -> list[tuple[Any, ...]]:

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, Final
 
 import duckdb
+import numpy as np
 
-from ocr_client.reputation.derive_columns import derive_pending
+from ocr_client.reputation.derive_columns import ObservationBlock, derive_pending
 from ocr_client.reputation.errors import StoreError
 from ocr_client.reputation.records import Batch, Row
 from ocr_client.reputation.schema import APP, BLOCK_TABLES, DDL, SCHEMA_VERSION, TABLE_COLUMNS
@@ -149,7 +150,7 @@ class Store:
         self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
         derive_pending(batch)
         for block in batch.observation_blocks:
-            self._insert_columns("observations", block)
+            self._insert_observations(block)
         self._insert_lines("observations", batch.observations)
         self._insert("signers", batch.signers)
         self._insert("receipts", batch.receipts)
@@ -208,6 +209,10 @@ class Store:
         if len(rows) < SMALL_INSERT:
             self._insert_small(table, rows)
             return
+        columns = _as_columns(table, rows)
+        if columns is not None:
+            self._insert_columns(table, columns)
+            return
         fd, name = tempfile.mkstemp(prefix=f"ocr-rep-{table}-", suffix=".csv")
         try:
             with os.fdopen(fd, "w", newline="") as out:
@@ -221,6 +226,17 @@ class Store:
         self.con.register("ocr_rep_columns", columns)
         try:
             self.con.execute(f"INSERT INTO {table} SELECT * FROM ocr_rep_columns")
+        finally:
+            self.con.unregister("ocr_rep_columns")
+
+    def _insert_observations(self, block: ObservationBlock) -> None:
+        names = [name for name, _ in TABLE_COLUMNS["observations"]]
+        select = ", ".join("?::VARCHAR" if n == "feed" else "list_extract(?::VARCHAR[], oracle_index + 1)" if n == "oracle"
+                           else n for n in names)
+        self.con.register("ocr_rep_columns", block.columns)
+        try:
+            self.con.execute(f"INSERT INTO observations SELECT {select} FROM ocr_rep_columns",
+                             [block.feed, list(block.oracles)])
         finally:
             self.con.unregister("ocr_rep_columns")
 
@@ -257,6 +273,31 @@ class Store:
 
 #: Below this many rows one multi-row INSERT is cheaper than writing a CSV file.
 SMALL_INSERT: Final[int] = 200
+
+
+INT64_MIN: Final[int] = -(2**63)
+INT64_MAX: Final[int] = 2**63 - 1
+
+
+def _as_columns(table: str, rows: Sequence[Row]) -> dict[str, Any] | None:
+    """The rows as numpy columns (NULLs masked), or None when an integer does not fit int64 (the CSV
+    path then carries it as text)."""
+    columns: dict[str, Any] = {}
+    for i, (name, kind) in enumerate(TABLE_COLUMNS[table]):
+        values = [r[i] for r in rows]
+        if kind == "VARCHAR":
+            columns[name] = np.array(values, dtype=object)
+            continue
+        if any(v is None for v in values):
+            mask = np.array([v is None for v in values])
+            values = [0 if v is None else v for v in values]
+        else:
+            mask = None
+        if not all(INT64_MIN <= v <= INT64_MAX for v in values):
+            return None
+        array = np.array(values, dtype=np.int64)
+        columns[name] = array if mask is None else np.ma.masked_array(array, mask=mask)
+    return columns
 
 
 def _clamp_value(row: Row, at: int) -> Row:

@@ -9,8 +9,9 @@ import random
 from typing import Any
 
 from ocr_client.reputation.derive import observation_lines
-from ocr_client.reputation.derive_columns import observation_columns
+from ocr_client.reputation.derive_columns import ObservationBlock, observation_columns
 from ocr_client.reputation.records import PackedReport
+from ocr_client.reputation.schema import TABLE_COLUMNS
 
 Row = tuple[Any, ...]
 COMMITTEE = tuple(f"0x{i:040x}" for i in range(1, 32))
@@ -57,11 +58,13 @@ def _parse(line: str) -> Row:
             *(int(f) if f else None for f in fields[5:]))
 
 
-def _rows(blocks: list[dict[str, Any]], lines: list[str]) -> list[Row]:
+def _rows(blocks: list[ObservationBlock], lines: list[str]) -> list[Row]:
     rows = [_parse(line) for line in lines]
     for block in blocks:
-        columns = [block[name].tolist() for name in block]
-        rows.extend(zip(*columns, strict=True))
+        c = {name: array.tolist() for name, array in block.columns.items()}
+        c["feed"] = [block.feed] * len(block)
+        c["oracle"] = [block.oracles[i] if i < len(block.oracles) else None for i in c["oracle_index"]]
+        rows.extend(zip(*(c[name] for name, _ in TABLE_COLUMNS["observations"]), strict=True))
     return sorted(rows, key=lambda r: (r[1], r[2]))
 
 
@@ -87,4 +90,4 @@ def test_typical_reports_take_the_columnar_path() -> None:
         packed = bytes(range(31)) + bytes(62) + b"".join(_int192(v) for v in values)
         reports.append(PackedReport("0x" + "ab" * 20, round_id, answer, 1_750_000_000, packed.hex(), 31, COMMITTEE, 5))
     blocks, lines = observation_columns(reports)
-    assert lines == [] and sum(len(b["value"]) for b in blocks) == 3100
+    assert lines == [] and sum(len(b) for b in blocks) == 3100
