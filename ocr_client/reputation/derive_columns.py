@@ -60,7 +60,7 @@ class ObservationBlock:
 def observation_columns(reports: Sequence[PackedReport]) -> tuple[list[ObservationBlock], list[str]]:
     """(column blocks in the observations table's column order, CSV lines of the reports the
     reference derived); rows keep the order of ``reports`` within each block."""
-    blocks: list[Columns] = []
+    blocks: list[ObservationBlock] = []
     lines: list[str] = []
     groups: dict[tuple[int, str, tuple[str, ...]], list[PackedReport]] = {}
     for r in reports:

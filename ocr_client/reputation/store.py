@@ -296,7 +296,7 @@ def _as_columns(table: str, rows: Sequence[Row]) -> dict[str, Any] | None:
         if not all(INT64_MIN <= v <= INT64_MAX for v in values):
             return None
         array = np.array(values, dtype=np.int64)
-        columns[name] = array if mask is None else np.ma.masked_array(array, mask=mask)
+        columns[name] = array if mask is None else np.ma.masked_array(array, mask=mask)  # type: ignore[no-untyped-call]
     return columns
 
 
