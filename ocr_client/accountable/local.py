@@ -21,8 +21,8 @@ from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.crypto.threshold import CombinedSignature
 from ocr_client.local.base import LocalCommitteeFeed, SignedCall, on_chain
-from ocr_client.local.feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER, DEFAULT_TIMESTAMP
-from ocr_client.report.layout import Observation, Report, encode_report
+from ocr_client.local.feed import DEFAULT_MAX_ANSWER, DEFAULT_MIN_ANSWER
+from ocr_client.report.layout import Report, encode_report
 from ocr_client.report.median import build_report
 
 
@@ -88,12 +88,6 @@ class LocalAccountableFeed(LocalCommitteeFeed[AccountableFeedHandle, Report, Acc
         return cls(w3, feed, committee, owner, anvil)
 
     # --- reports --------------------------------------------------------------------------
-
-    def observations(self, values: int | Sequence[int], timestamps: Sequence[int] | None = None) -> list[Observation]:
-        """One observation per value (an int means every oracle saw that value)."""
-        vals = [values] * self.committee.n if isinstance(values, int) else list(values)
-        when = [DEFAULT_TIMESTAMP] * len(vals) if timestamps is None else list(timestamps)
-        return [Observation(observer=i, timestamp=t, value=v) for i, (t, v) in enumerate(zip(when, vals, strict=True))]
 
     def _signed(self, report: Report, raw: bytes, digest: bytes, combined: CombinedSignature,
                 sender: LocalAccount | None) -> AccountableSignedCall:

@@ -175,7 +175,8 @@ def compile_contracts(force: bool = False) -> dict[str, Artifact]:
     errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
     if errors:
         raise CompilationError("; ".join(e.get("formattedMessage", e.get("message", "?")).strip() for e in errors))
-    tmp = cache.with_suffix(".tmp")
+    # Per-process temporary name: two test workers compiling at once must not write one file.
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(output))
     os.replace(tmp, cache)
     artifacts = _loaded[cache] = _load_artifacts(output)

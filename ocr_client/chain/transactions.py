@@ -1,7 +1,7 @@
 """Send a transaction the way a transmitter must: priced, estimated, awaited, and explained.
 
-EIP-1559 fees from the latest base fee; the nonce from a per-account counter that never goes
-below the chain's pending count; a gas estimate with a margin (a BLS verify that runs short of gas
+EIP-1559 fees from the latest base fee; the nonce from the chain's pending count, or from our own
+per-account counter while other sends from that account are in flight; a gas estimate with a margin (a BLS verify that runs short of gas
 must not look like a bad signature); a receipt we wait for; and a revert, whether at estimate
 time or after mining, raised as :class:`TransactionRevertedError` with the decoded custom error.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from dataclasses import dataclass
 from typing import Any, Final
 
 from eth_account.signers.local import LocalAccount
@@ -26,20 +27,49 @@ RECEIPT_TIMEOUT_S: Final[float] = 120.0
 PRIORITY_FEE_WEI: Final[int] = 1_000_000_000
 
 _nonce_lock = threading.Lock()
+
+
+@dataclass
+class _Counter:
+    """One account's nonces on one connection: the next one to hand out, and how many of our
+    sends from it are still waiting for their receipts."""
+
+    next: int = 0
+    in_flight: int = 0
+
+
 # Keyed by the Web3 object itself, held weakly: an ``id()`` key would outlive its Web3, and a new
 # connection (say, to a fresh anvil) that happened to get the same id would inherit a nonce from
 # another chain, leaving its transaction stuck behind a gap forever.
-_next_nonce: weakref.WeakKeyDictionary[Web3, dict[str, int]] = weakref.WeakKeyDictionary()
+_counters: weakref.WeakKeyDictionary[Web3, dict[str, _Counter]] = weakref.WeakKeyDictionary()
 
 
 def next_nonce(w3: Web3, address: str) -> int:
-    """The next nonce for ``address``: our own counter, never behind the chain's pending count."""
+    """The next nonce for ``address``, counted as in flight until :func:`release_nonce`.
+
+    Our own count runs ahead of the chain's pending count only for sends still in flight (several
+    threads sending from one account). With none in flight the chain is the truth: a reorg, a
+    dropped transaction or a chain reverted to a snapshot may have taken nonces back, and a count
+    kept from before would leave the next transaction behind a gap no block ever fills."""
     with _nonce_lock:
         pending = int(w3.eth.get_transaction_count(address, "pending"))  # type: ignore[arg-type]
-        counters = _next_nonce.setdefault(w3, {})
-        nonce = max(pending, counters.get(address, 0))
-        counters[address] = nonce + 1
+        counter = _counters.setdefault(w3, {}).setdefault(address, _Counter())
+        nonce = pending if counter.in_flight == 0 else max(pending, counter.next)
+        counter.next = nonce + 1
+        counter.in_flight += 1
         return nonce
+
+
+def release_nonce(w3: Web3, address: str, nonce: int, used: bool) -> None:
+    """The send of ``nonce`` from ``address`` is over: broadcast (``used``), or refused by the node,
+    which frees the nonce again if no later one was handed out meanwhile."""
+    with _nonce_lock:
+        counter = _counters.get(w3, {}).get(address)
+        if counter is None:
+            return
+        counter.in_flight = max(0, counter.in_flight - 1)
+        if not used and counter.next == nonce + 1:
+            counter.next = nonce
 
 
 def forget_nonces() -> None:
@@ -49,7 +79,7 @@ def forget_nonces() -> None:
     chain to a snapshot after each test: a counter from before the revert would run ahead of it.
     """
     with _nonce_lock:
-        _next_nonce.clear()
+        _counters.clear()
 
 
 def fee_fields(w3: Web3) -> dict[str, int]:
@@ -112,10 +142,12 @@ def send_transaction(
     try:
         tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
     except Web3RPCError as exc:
-        with _nonce_lock:
-            _next_nonce.get(w3, {}).pop(account.address, None)
+        release_nonce(w3, account.address, tx["nonce"], used=False)
         raise ChainError(f"transaction rejected by the node: {exc}") from None
-    receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=RECEIPT_TIMEOUT_S)
+    try:
+        receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=RECEIPT_TIMEOUT_S)
+    finally:
+        release_nonce(w3, account.address, tx["nonce"], used=True)
     if receipt["status"] != 1:
         raise _mined_revert(w3, tx, receipt)
     return receipt

@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+import requests
+from web3.exceptions import TimeExhausted
+
 from ocr_client.cli.keys_dkg import add_dkg_parser, run_keys_dkg
 from ocr_client.cli.node import add_devnet_parser, add_node_parser, add_transmission_options, run_devnet, run_node
 from ocr_client.cli.proxy import add_proxy_parser, run_proxy
@@ -521,6 +524,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         COMMANDS[args.command](args)
     except OCRError as exc:
         sys.stderr.write(f"ocr {args.command}: error: {exc}\n")
+        return EXIT_ERROR
+    except (requests.RequestException, TimeExhausted) as exc:
+        # A node that stops answering mid-command (a timeout under load, a dropped connection) is
+        # the user's RPC, not our bug: one line naming what failed, not a traceback.
+        detail = str(exc).splitlines()[0] if str(exc) else "no detail"
+        sys.stderr.write(f"ocr {args.command}: error: the RPC node stopped answering: {type(exc).__name__}: {detail}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write(f"ocr {args.command}: interrupted\n")

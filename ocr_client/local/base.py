@@ -20,10 +20,14 @@ from ocr_client.chain.rpc import connect, preflight
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.committee.contract import CommitteeContract
 from ocr_client.crypto.threshold import CombinedSignature
-from ocr_client.report.layout import encode_transmit_calldata, signing_digest
+from ocr_client.report.layout import Observation, encode_transmit_calldata, signing_digest
 
 FUNDING_WEI: Final[int] = 10**18
 MAX_ROUND: Final[int] = 255
+
+
+#: Observation timestamps used when a test does not give any: fixed, so calldata and gas are too.
+DEFAULT_TIMESTAMP: Final[int] = 1_700_000_000
 
 
 class EpochRound(Protocol):
@@ -95,6 +99,15 @@ class LocalCommitteeFeed(ABC, Generic[HandleT, ReportT, CommitteeT]):
         self.chain_id = int(w3.eth.chain_id)
         self.epoch = 1
         self.round = 0
+
+    def observations(self, values: int | Sequence[int], timestamps: Sequence[int] | None = None,
+                     observers: Sequence[int] | None = None) -> list[Observation]:
+        """One observation per value (an int means every oracle saw that value), observer i by
+        default, at :data:`DEFAULT_TIMESTAMP` unless ``timestamps`` says otherwise."""
+        vals = [values] * len(self.committee.transmitters) if isinstance(values, int) else list(values)
+        who = list(range(len(vals))) if observers is None else list(observers)
+        when = [DEFAULT_TIMESTAMP] * len(vals) if timestamps is None else list(timestamps)
+        return [Observation(observer=o, timestamp=t, value=v) for o, t, v in zip(who, when, vals, strict=True)]
 
     @abstractmethod
     def encode(self, report: ReportT) -> bytes:

@@ -18,14 +18,12 @@ from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil
 from ocr_client.committee.local import LocalCommittee
 from ocr_client.feed import Feed
-from ocr_client.local.base import FUNDING_WEI, LocalCommitteeFeed, SignedCall, on_chain
-from ocr_client.report.layout import Observation, Report, encode_report
+from ocr_client.local.base import DEFAULT_TIMESTAMP, FUNDING_WEI, LocalCommitteeFeed, SignedCall, on_chain
+from ocr_client.report.layout import Report, encode_report
 from ocr_client.report.median import build_report
 
 DEFAULT_MIN_ANSWER: Final[int] = 1
 DEFAULT_MAX_ANSWER: Final[int] = 10**30
-#: Observation timestamps used when a test does not give any: fixed, so calldata and gas are too.
-DEFAULT_TIMESTAMP: Final[int] = 1_700_000_000
 
 
 #: A signed single-feed report ready to send.
@@ -88,14 +86,6 @@ class LocalFeed(LocalCommitteeFeed[Feed, Report, LocalCommittee]):
         return cls(w3, feed, committee, owner, anvil)
 
     # --- reports --------------------------------------------------------------------------
-
-    def observations(self, values: int | Sequence[int], timestamps: Sequence[int] | None = None,
-                     observers: Sequence[int] | None = None) -> list[Observation]:
-        """One observation per value (an int means every oracle saw that value)."""
-        vals = [values] * self.committee.n if isinstance(values, int) else list(values)
-        who = list(range(len(vals))) if observers is None else list(observers)
-        when = [DEFAULT_TIMESTAMP] * len(vals) if timestamps is None else list(timestamps)
-        return [Observation(observer=o, timestamp=t, value=v) for o, t, v in zip(who, when, vals, strict=True)]
 
     def signed_transmit(
         self,

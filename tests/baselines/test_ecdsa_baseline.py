@@ -56,6 +56,7 @@ def test_transmit_gas_is_within_five_percent_of_ocr2(w3: Web3, n: int) -> None:
     assert result.verify_gas is None and result.gas_per_feed == result.gas_per_report
 
 
+@pytest.mark.slow
 def test_wide_variant_costs_about_what_ocr2_encoding_costs(w3: Web3) -> None:
     n = OCR2_MAX_ORACLES
     _, exact, exact_receipt = run_scenario(w3, n, wide=False)
@@ -65,6 +66,7 @@ def test_wide_variant_costs_about_what_ocr2_encoding_costs(w3: Web3) -> None:
     assert len(wide.calldata) > len(exact.calldata)
 
 
+@pytest.mark.slow
 def test_scheme_measures_past_ocr2s_limit_with_the_wide_variant(w3: Web3) -> None:
     n = 40
     result = EcdsaScheme().measure(w3, n, 1)
@@ -192,6 +194,7 @@ def test_report_rules_are_enforced(aggregator: EcdsaAggregator) -> None:
     expect_revert(lambda: aggregator.check(resigned), "ReportLengthMismatch", len(good.report), len(longer))
 
 
+@pytest.mark.slow
 def test_wide_variant_verifies_recovery_id_bits_and_observer_count(w3: Web3) -> None:
     agg = EcdsaAggregator.deploy(w3, 40)
     assert agg.wide

@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import traceback
@@ -20,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 from web3 import Web3
 
 from ocr_client.chain.accounts import dev_account
 from ocr_client.chain.anvil import Anvil, log_path
-from ocr_client.cli import main
+from ocr_client.cli import commands, main
 from tests.support.processes import pid_gone
 
 OCR = Path(sys.executable).with_name("ocr")
@@ -440,3 +442,20 @@ def test_chain_status_with_a_corrupted_state_file_is_refused_in_one_line(isolate
     isolated_env.mkdir(parents=True)
     (isolated_env / "chain.json").write_text("{garbage")
     assert_one_line_error(ocr("chain", "status"), 1, "chain.json")
+
+
+def test_an_rpc_node_that_stops_answering_mid_command_is_one_line_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A node that accepts the connection and never answers (as anvil did at n = 100 under load):
+    # whichever command is talking to it gets requests' ReadTimeout, which main turns into one line.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+
+        def hangs(_args: object) -> None:
+            requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber"}, timeout=0.3)
+
+        monkeypatch.setitem(commands.COMMANDS, "read", hangs)
+        line = assert_one_line_error(ocr("read", "--feed", NO_FEED, "--rpc-url", url), 1, "ReadTimeout")
+    assert line.startswith("ocr read: error: the RPC node stopped answering")

@@ -65,6 +65,7 @@ def test_the_keystores_load_and_sign_under_the_group_key(dkg_run: tuple[Path, di
     assert sorted(p.name for p in out.iterdir())[:2] == ["committee.json", "oracle-0.bls.json"]
 
 
+@pytest.mark.slow
 def test_human_summary(tmp_path: Path, password_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "c"
     args = _parse("--nodes", "3", "--threshold", "1", "--out", str(out), "--seed", "1", "--faulty-dealers", "1",

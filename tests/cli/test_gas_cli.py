@@ -1,4 +1,8 @@
-"""`ocr gas snapshot` and `ocr gas bench`: the CI-facing gas commands."""
+"""`ocr gas snapshot` and `ocr gas bench`: the CI-facing gas commands.
+
+Each command here measures every snapshot entry on a fresh anvil (about 15 s), so they run in the
+slow tier; the comparison rules they print are tested quickly in tests/gas/test_gas_snapshot.py,
+and .ci/run also runs `ocr gas snapshot --check` against the committed file."""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ def test_snapshot_check_passes_against_the_committed_snapshot(capsys: pytest.Cap
     assert "no gas changes" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delta", [+1, -1])
 def test_snapshot_check_fails_on_drift_either_way(tmp_path: Path, capsys: pytest.CaptureFixture[str], delta: int) -> None:
     name = next(iter(COMMITTED))
@@ -35,6 +40,7 @@ def test_snapshot_check_fails_on_drift_either_way(tmp_path: Path, capsys: pytest
     assert f"{name}: {COMMITTED[name] + delta} -> {COMMITTED[name]}" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_snapshot_check_tolerance_allows_small_drift(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     name = next(iter(COMMITTED))
     path = _write(tmp_path / "snap", {**COMMITTED, name: COMMITTED[name] + 100})
@@ -42,6 +48,7 @@ def test_snapshot_check_tolerance_allows_small_drift(tmp_path: Path, capsys: pyt
     assert "within tolerance" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_new_and_removed_entries_are_reported_but_do_not_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dropped = next(iter(COMMITTED))
     entries = {k: v for k, v in COMMITTED.items() if k != dropped}
@@ -52,6 +59,7 @@ def test_new_and_removed_entries_are_reported_but_do_not_fail(tmp_path: Path, ca
     assert f"{dropped}: new entry" in out and "OCRFeed:retired_case: removed" in out
 
 
+@pytest.mark.slow
 def test_diff_shows_changes_without_failing_or_writing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     name = next(iter(COMMITTED))
     path = _write(tmp_path / "snap", {**COMMITTED, name: 1})
@@ -61,6 +69,7 @@ def test_diff_shows_changes_without_failing_or_writing(tmp_path: Path, capsys: p
     assert path.read_text() == before
 
 
+@pytest.mark.slow
 def test_snapshot_writes_the_forge_format_file(tmp_path: Path) -> None:
     path = tmp_path / "snap"
     assert main(["gas", "snapshot", "--file", str(path)]) == 0

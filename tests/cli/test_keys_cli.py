@@ -14,6 +14,10 @@ from ocr_client.errors import KeyFileError
 
 PASSWORD = "correct horse battery staple"
 
+# Every test that reads or writes real keystores is slow: each of a 4-oracle committee's 8 keystores
+# costs one full-strength scrypt (about a second). The keystore format itself is tested quickly in
+# tests/keys; the slow tier runs the CLI round trips below.
+
 
 @pytest.fixture(scope="module")
 def keystore_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -29,6 +33,7 @@ def password_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_keystores_round_trip_to_the_same_committee(keystore_folder: Path) -> None:
     original = LocalCommittee.create(4, seed=21)
     loaded = read_committee(keystore_folder, PASSWORD)
@@ -39,6 +44,7 @@ def test_keystores_round_trip_to_the_same_committee(keystore_folder: Path) -> No
     assert (keystore_folder / "oracle-0.bls.json").stat().st_mode & 0o077 == 0  # owner-only
 
 
+@pytest.mark.slow
 def test_keystores_hold_no_plaintext_secret(keystore_folder: Path) -> None:
     committee = LocalCommittee.create(4, seed=21)
     secret_hex = committee.share(0).secret.to_bytes(32, "big").hex()
@@ -47,16 +53,19 @@ def test_keystores_hold_no_plaintext_secret(keystore_folder: Path) -> None:
     assert secret_hex not in text and key_hex not in text
 
 
+@pytest.mark.slow
 def test_a_wrong_password_is_one_clear_error(keystore_folder: Path) -> None:
     with pytest.raises(KeyFileError, match="wrong password"):
         read_committee(keystore_folder, "not it")
 
 
+@pytest.mark.slow
 def test_keystores_without_a_password_say_how_to_give_one(keystore_folder: Path) -> None:
     with pytest.raises(KeyFileError, match="OCR_KEYSTORE_PASSWORD"):
         read_committee(keystore_folder)
 
 
+@pytest.mark.slow
 def test_a_corrupted_keystore_is_one_clear_error(keystore_folder: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()
@@ -82,6 +91,7 @@ def test_a_share_from_another_committee_is_refused(keystore_folder: Path, tmp_pa
         read_committee(mixed, PASSWORD)
 
 
+@pytest.mark.slow
 def test_inspect_shows_public_parts_only_and_checks_the_password(
     keystore_folder: Path, password_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -94,6 +104,7 @@ def test_inspect_shows_public_parts_only_and_checks_the_password(
     assert committee.share(0).secret.to_bytes(32, "big").hex() not in out
 
 
+@pytest.mark.slow
 def test_inspect_with_a_wrong_password_exits_1_in_one_line(
     keystore_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -61,6 +61,7 @@ def test_a_node_restarted_mid_round_never_signs_a_second_report_for_that_round(w
     assert any(victim in t.signed for t in sim.recorder.landed() if (t.epoch, t.round) > (trace.epoch, trace.round))
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_rounds() -> None:
     def run() -> list[tuple[object, ...]]:
         with Anvil() as anvil:  # a fresh chain each time: same addresses, same config digest

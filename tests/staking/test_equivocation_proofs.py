@@ -69,6 +69,7 @@ def test_each_unfounded_threshold_proof_has_its_own_error(threshold: LocalStakin
     assert _refused(threshold, reporter, someone_elses).error_args == (1, 1)
 
 
+@pytest.mark.slow
 def test_a_proof_counts_once_even_with_a_third_report_for_the_same_round(
         threshold: LocalStaking, reporter: LocalAccount) -> None:
     threshold.staking.set_equivocation_slash(threshold.local.owner, 10**18)  # leaves stake to slash again
@@ -91,6 +92,7 @@ def test_an_unstaked_oracle_cannot_be_slashed(threshold: LocalStaking, reporter:
     assert params.equivocation_slash == params.minimum_stake
 
 
+@pytest.mark.slow
 def test_a_forged_committee_cannot_prove_a_share(threshold: LocalStaking, reporter: LocalAccount) -> None:
     """Threshold mode takes the oracle's public share from a configuration that must hash to the
     feed's digest. An attacker who puts a key it controls (here oracle 2's share) in oracle 1's place,

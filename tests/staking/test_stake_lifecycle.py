@@ -29,6 +29,7 @@ def test_stake_below_the_minimum_is_refused(threshold: LocalStaking) -> None:
     assert info.value.error_args == (member.address, params.minimum_stake - 1, params.minimum_stake)
 
 
+@pytest.mark.slow
 def test_withdraw_waits_for_the_unbonding_period_and_stake_stays_slashable_meanwhile(
         w3: Web3, threshold: LocalStaking, reporter: LocalAccount) -> None:
     params = threshold.staking.parameters()
@@ -79,6 +80,7 @@ def test_partial_unstake_may_not_leave_dust_below_the_minimum(threshold: LocalSt
     assert too_much.value.error_name == "InsufficientActiveStake"
 
 
+@pytest.mark.slow
 def test_the_owner_sets_every_parameter_with_an_event_and_nobody_else_can(
         threshold: LocalStaking, reporter: LocalAccount) -> None:
     staking, owner = threshold.staking, threshold.local.owner
