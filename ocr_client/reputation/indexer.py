@@ -39,6 +39,8 @@ POLL_S: Final[float] = 2.0
 #: logs a chunk aims at: a dense feed comes in pieces, each stored while the next one is fetched.
 FIRST_CHUNK: Final[int] = 16
 TARGET_CHUNK_LOGS: Final[int] = 2_000
+#: How long leaving a run early waits for the fetch thread.
+STOP_WAIT_S: Final[float] = 1.0
 #: latestConfigDetails() -> (uint32 configCount, uint32 blockNumber, bytes32 configDigest): ours and OCR2's.
 LATEST_CONFIG_DETAILS: Final[str] = "0x" + keccak(text="latestConfigDetails()")[:4].hex()
 
@@ -65,6 +67,7 @@ class Progress:
     reports: int = 0
     rolled_back: int = 0
     chunks: int = 0
+    #: fetch counts only the time spent waiting for a chunk (the rest overlaps decoding and storing)
     seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "decode": 0.0, "store": 0.0})
 
 
@@ -294,12 +297,12 @@ class _Prefetch:
 
     def __exit__(self, *exc: object) -> None:
         self.stopping.set()
-        while self.thread.is_alive():
-            try:  # unblock a put waiting on a full queue
-                self.queue.get_nowait()
-            except queue.Empty:
-                pass
-            self.thread.join(timeout=0.05)
+        try:  # a put waiting on the full queue sees the flag within its timeout
+            self.queue.get_nowait()
+        except queue.Empty:
+            pass
+        # not forever: a fetch in flight to a hung node may take its whole timeout (the thread is a daemon)
+        self.thread.join(timeout=STOP_WAIT_S)
 
     def _run(self) -> None:
         start = self.start
