@@ -10,7 +10,8 @@ BOTH = ("inclusion_rate", "signing_rate")
 
 
 def rows(inclusion: list[float], signing: list[float | None]) -> dict[str, dict[str, MetricValue]]:
-    return {f"o{i}": {"inclusion_rate": inc, "signing_rate": sig} for i, (inc, sig) in enumerate(zip(inclusion, signing))}
+    pairs = enumerate(zip(inclusion, signing, strict=True))
+    return {f"o{i}": {"inclusion_rate": inc, "signing_rate": sig} for i, (inc, sig) in pairs}
 
 
 def test_an_oracle_doing_the_committees_work_keeps_its_whole_score() -> None:
