@@ -36,8 +36,12 @@ demo: setup
 
 # The quick tier (under 5 minutes on 2 cores); the slow tier adds the n = 7/10/31 BFT matrix,
 # multi-process node tests, long fault runs and the baseline gas runs. .ci/run runs both.
+# The quick tier runs on two pytest-xdist workers, each with its own session anvil; a test file
+# stays on one worker (--dist loadfile), so module fixtures are built once. TEST_WORKERS=0 runs it
+# in one process.
+TEST_WORKERS ?= 2
 test: setup
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 test-slow: setup
 	$(BIN)/python -m pytest -q -m "slow and not ape"

@@ -38,6 +38,7 @@ from ocr_client.report.layout import Observation, encode_report, encode_transmit
 from ocr_client.report.median import build_report
 from ocr_client.reputation.configs import ConfigBook
 from ocr_client.reputation.decode_ours import read_transmission
+from ocr_client.reputation.derive_columns import derive_pending
 from ocr_client.reputation.formats import build_formats, by_name
 from ocr_client.reputation.indexer import Indexer, IndexOptions, resolve_feeds
 from ocr_client.reputation.ranking import ScoreOptions, score
@@ -167,13 +168,15 @@ def measure(url: str, w3: Web3, local: LocalFeed, reports: int, repeat: int, wor
             read_transmission(log)
 
     def hand_decode() -> Batch:
+        """Every row the indexer stores, with the per-report figures (derive_columns.py)."""
         batch, book = Batch(), ConfigBook()
         for log in transmissions:
             decoder(log, LogPlace.of(log), book, batch)
+        derive_pending(batch)
         return batch
 
     def hand_decode_and_explode() -> None:
-        """Python staging, then the SQL that unpacks every observation (derive.py), into a scratch store."""
+        """Every row and figure, then their bulk load into a scratch store (one transaction)."""
         scratch = workdir / "scratch.duckdb"
         scratch.unlink(missing_ok=True)
         store = Store.open(scratch, write=True, chain_id=0)

@@ -11,6 +11,13 @@ from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.compiler import Artifact, compile_contracts
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile once, in the process that starts the test workers, before it starts them: two
+    pytest-xdist workers meeting an empty cache would each run solc on the same sources."""
+    if not hasattr(config, "workerinput"):
+        compile_contracts()
+
+
 @pytest.fixture(scope="session")
 def anvil(ocr_anvil: Anvil) -> Anvil:
     """The plugin's session anvil (prague), stopped by PID even when tests fail."""

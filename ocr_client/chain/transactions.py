@@ -1,9 +1,9 @@
 """Send a transaction the way a transmitter must: priced, estimated, awaited, and explained.
 
-EIP-1559 fees from the latest base fee; the nonce from the chain's pending count, or from our own
-per-account counter while other sends from that account are in flight; a gas estimate with a
-margin (a BLS verify that runs short of gas must not look like a bad signature); a receipt we wait
-for; and a revert, whether at estimate time or after mining, raised as
+EIP-1559 fees from the latest base fee; the nonce from the chain's pending count, or from our
+own per-account counter while other sends from that account are in flight; a gas estimate with
+a margin (a BLS verify that runs short of gas must not look like a bad signature); a receipt we
+wait for; and a revert, whether at estimate time or after mining, raised as
 :class:`TransactionRevertedError` with the decoded custom error.
 """
 

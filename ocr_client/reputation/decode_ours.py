@@ -24,7 +24,7 @@ from ocr_client.reputation.abi import hex_address, hex_bytes_at, hex_int, hex_ui
 from ocr_client.reputation.configs import ConfigBook
 from ocr_client.reputation.derive import observation_lines
 from ocr_client.reputation.errors import ReputationError
-from ocr_client.reputation.records import Batch, LogPlace, RawLog
+from ocr_client.reputation.records import Batch, LogPlace, PackedReport, RawLog
 
 VALUE_BYTES: Final[int] = 24
 TIMESTAMP_BYTES: Final[int] = 4
@@ -90,17 +90,24 @@ class RawTransmission:
     signers: int | None
 
 
+def _packed(log: RawLog) -> tuple[str, int]:
+    """(the observations' packed hex, k) of an OCRFeed or AccountableFeed NewTransmission."""
+    data: str = log["data"]
+    packed_hex = hex_bytes_at(data, 6 if log["topics"][0] == ACCOUNTABLE_TRANSMISSION else 5)
+    k, rest = divmod(len(packed_hex), 2 * PACKED_OBSERVATION_BYTES)
+    if rest:
+        raise ReputationError(f"a NewTransmission of {log['address']} carries {len(packed_hex) // 2} bytes of "
+                              f"observations, not a multiple of {PACKED_OBSERVATION_BYTES}")
+    return packed_hex, k
+
+
 def read_transmission(log: RawLog) -> RawTransmission:
     """Decode an OCRFeed or AccountableFeed NewTransmission straight from the RPC's hex."""
     data: str = log["data"]
     epoch_and_round = hex_uint(data, 1)
     base = hex_uint(data, 4)
     accountable = log["topics"][0] == ACCOUNTABLE_TRANSMISSION
-    packed_hex = hex_bytes_at(data, 6 if accountable else 5)
-    k, rest = divmod(len(packed_hex), 2 * PACKED_OBSERVATION_BYTES)
-    if rest:
-        raise ReputationError(f"a NewTransmission of {log['address']} carries {len(packed_hex) // 2} bytes of "
-                              f"observations, not a multiple of {PACKED_OBSERVATION_BYTES}")
+    packed_hex, k = _packed(log)
     packed = bytes.fromhex(packed_hex)
     observers, stamps, values = unpack_observations(packed, k, base, OFFSET_BYTES, VALUE_BYTES)
     return RawTransmission(int(log["topics"][1], 16), "0x" + hex_word(data, 0), epoch_and_round >> ROUND_BITS,
@@ -109,16 +116,26 @@ def read_transmission(log: RawLog) -> RawTransmission:
 
 
 def decode_transmission(log: RawLog, place: LogPlace, book: ConfigBook, out: Batch) -> None:
-    """OCRFeed or AccountableFeed NewTransmission into report, observation and signer rows."""
+    """OCRFeed or AccountableFeed NewTransmission into report and signer rows; its observations
+    stay packed in the batch until the whole chunk is unpacked at once (derive_columns.py)."""
     contract = log["address"].lower()
-    t = read_transmission(log)
-    append_report(out, book, contract, None, t.round_id, t.config_digest, t.epoch, t.round, t.answer, t.transmitter,
-                  t.observations_timestamp, t.observers, t.stamps, t.values, place)
-    if t.signers is not None:
-        oracles = book.oracles(contract, t.config_digest) or ()
+    data: str = log["data"]
+    round_id = int(log["topics"][1], 16)
+    digest = "0x" + hex_word(data, 0)
+    epoch_and_round, answer, base = hex_uint(data, 1), hex_int(data, 2), hex_uint(data, 4)
+    packed_hex, k = _packed(log)
+    out.reports.append((contract, contract, None, round_id, digest, epoch_and_round >> ROUND_BITS,
+                        epoch_and_round & ROUND_MASK, answer, hex_address(data, 3), base, k, place.block_number,
+                        place.tx_hash, place.log_index))
+    oracles = book.oracles(contract, digest) or ()
+    out.packed.append(PackedReport(contract, round_id, answer, base, packed_hex, k, oracles, place.block_number))
+    out.see_block(place)
+    out.tx_hashes.append(place.tx_hash)
+    if log["topics"][0] == ACCOUNTABLE_TRANSMISSION:
+        signers = hex_uint(data, 5)
         out.signers.extend(
-            (contract, t.round_id, i, oracles[i] if i < len(oracles) else None, place.block_number)
-            for i in range(t.signers.bit_length()) if t.signers >> i & 1
+            (contract, round_id, i, oracles[i] if i < len(oracles) else None, place.block_number)
+            for i in range(signers.bit_length()) if signers >> i & 1
         )
 
 

@@ -16,22 +16,31 @@ it (hashes chain, so a block that matches vouches for every block below it).
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from eth_utils import keccak
 
 from ocr_client.reputation.configs import ConfigBook
+from ocr_client.reputation.derive_columns import derive_pending
 from ocr_client.reputation.errors import NotAFeedError, ReputationError
 from ocr_client.reputation.formats import Format, build_formats, by_name, detect
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
-from ocr_client.reputation.rpc import ChainReader, ChunkedLogs
+from ocr_client.reputation.rpc import BlockHeader, ChainReader, ChunkedLogs
 from ocr_client.reputation.store import Store
 
 DEFAULT_CONFIRMATIONS: Final[int] = 12
 POLL_S: Final[float] = 2.0
+#: Blocks of the first eth_getLogs (doubling after each answer, as rpc.ChunkedLogs does), and the
+#: logs a chunk aims at: a dense feed comes in pieces, each stored while the next one is fetched.
+FIRST_CHUNK: Final[int] = 16
+TARGET_CHUNK_LOGS: Final[int] = 2_000
+#: How long leaving a run early waits for the fetch thread.
+STOP_WAIT_S: Final[float] = 1.0
 #: latestConfigDetails() -> (uint32 configCount, uint32 blockNumber, bytes32 configDigest): ours and OCR2's.
 LATEST_CONFIG_DETAILS: Final[str] = "0x" + keccak(text="latestConfigDetails()")[:4].hex()
 
@@ -58,6 +67,7 @@ class Progress:
     reports: int = 0
     rolled_back: int = 0
     chunks: int = 0
+    #: fetch counts only the time spent waiting for a chunk (the rest overlaps decoding and storing)
     seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "decode": 0.0, "store": 0.0})
 
 
@@ -100,7 +110,8 @@ class Indexer:
         for contract, digest, _, _ in store.known_config_digests():
             self.book.transmitters.setdefault((contract, digest), ())
         self._load_book()
-        self.logs = ChunkedLogs(reader) if options.chunk is None else ChunkedLogs(reader, options.chunk)
+        self.logs = ChunkedLogs(reader, FIRST_CHUNK if options.chunk is None else options.chunk,
+                                target_logs=TARGET_CHUNK_LOGS)
         self.progress = Progress()
 
     def _load_book(self) -> None:
@@ -174,28 +185,25 @@ class Indexer:
         assert state is not None  # registered above
         start = state.next_block
         self.progress.contract, self.progress.start = target.contract, start
-        topics = target.fmt.topics
-        while start <= head:
-            t0 = time.perf_counter()
-            stop, logs = self.logs.next_chunk([target.contract], topics, start, head)
-            t1 = time.perf_counter()
-            batch = self._decode(target.fmt, logs)
-            t2 = time.perf_counter()
-            self._enrich(target, batch, start, stop)
-            tip = self.reader.headers([stop])[stop]
-            t3 = time.perf_counter()
-            with self.store.transaction():
-                self.store.write_batch(batch)
-                self.store.set_cursor(target.contract, stop + 1, stop, tip.hash if tip else None)
-            t4 = time.perf_counter()
-            p = self.progress
-            p.seconds["fetch"] += (t1 - t0) + (t3 - t2)
-            p.seconds["decode"] += t2 - t1
-            p.seconds["store"] += t4 - t3
-            p.block, p.reports, p.chunks = stop, p.reports + batch.report_count, p.chunks + 1
-            if self.on_chunk is not None:
-                self.on_chunk(p)
-            start = stop + 1
+        with _Prefetch(self.logs, [target.contract], target.fmt.topics, start, head) as chunks:
+            for chunk_start, stop, logs, headers, waited in chunks:
+                t1 = time.perf_counter()
+                batch = self._decode(target.fmt, logs)
+                t2 = time.perf_counter()
+                self._enrich(target, batch, chunk_start, stop, headers)
+                tip = headers[stop]
+                t3 = time.perf_counter()
+                with self.store.transaction():
+                    self.store.write_batch(batch)
+                    self.store.set_cursor(target.contract, stop + 1, stop, tip.hash if tip else None)
+                t4 = time.perf_counter()
+                p = self.progress
+                p.seconds["fetch"] += waited + (t3 - t2)
+                p.seconds["decode"] += t2 - t1
+                p.seconds["store"] += t4 - t3
+                p.block, p.reports, p.chunks = stop, p.reports + batch.report_count, p.chunks + 1
+                if self.on_chunk is not None:
+                    self.on_chunk(p)
 
     def _decode(self, fmt: Format, logs: list[RawLog]) -> Batch:
         batch = Batch()
@@ -206,15 +214,20 @@ class Indexer:
             decoder = decoders.get(log["topics"][0]) if log.get("topics") else None
             if decoder is not None:
                 decoder(log, LogPlace.of(log), self.book, batch)
+        derive_pending(batch)
         return batch
 
-    def _enrich(self, target: Target, batch: Batch, start: int, stop: int) -> None:
-        """Block times when the node's logs lack ``blockTimestamp``; receipts and failed attempts when asked."""
+    def _enrich(self, target: Target, batch: Batch, start: int, stop: int, headers: dict[int, BlockHeader | None]) -> None:
+        """Block times when the node's logs lack ``blockTimestamp`` (fetched with the chunk);
+        receipts and failed attempts when asked."""
         missing = [n for n, (_, ts) in batch.blocks.items() if ts is None]
-        if missing:
-            for n, header in self.reader.headers(missing).items():
-                if header is not None:
-                    batch.blocks[n] = (header.hash, header.timestamp)
+        unfetched = [n for n in missing if n not in headers]
+        if unfetched:
+            headers = {**headers, **self.reader.headers(unfetched)}
+        for n in missing:
+            header = headers.get(n)
+            if header is not None:
+                batch.blocks[n] = (header.hash, header.timestamp)
         if self.options.receipts and batch.tx_hashes:
             batch.receipts.extend(_receipt_rows(target.contract, self.reader.receipts(sorted(set(batch.tx_hashes)))))
         if self.options.scan_reverts:
@@ -256,6 +269,72 @@ class Indexer:
     def _reload_book(self) -> None:
         self.book = ConfigBook()
         self._load_book()
+
+
+#: (first block, last block, logs, headers) of one fetched chunk
+_Chunk = tuple[int, int, list[RawLog], dict[int, BlockHeader | None]]
+
+
+class _Prefetch:
+    """The chunks of [start, end], each fetched on a thread while the one before is decoded and
+    stored: indexing then costs about the larger of the fetching and the work, not their sum.
+
+    Yields (first block, last block, logs, headers, seconds waited for them) in block order; the
+    headers are the last block's (its hash is the stored tip) and those of blocks whose logs lack
+    ``blockTimestamp``, so storing a chunk needs no further call. A failed fetch is raised where its
+    chunk would have come, so every chunk before it is stored; leaving the ``with`` early stops the
+    thread after the fetch in flight."""
+
+    def __init__(self, logs: ChunkedLogs, addresses: Sequence[str], topics: Sequence[str], start: int, end: int) -> None:
+        self.logs, self.addresses, self.topics, self.start, self.end = logs, list(addresses), list(topics), start, end
+        self.queue: queue.Queue[_Chunk | BaseException | None] = queue.Queue(maxsize=1)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="ocr-reputation-fetch", daemon=True)
+
+    def __enter__(self) -> Iterator[tuple[int, int, list[RawLog], dict[int, BlockHeader | None], float]]:
+        self.thread.start()
+        return self._chunks()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        try:  # a put waiting on the full queue sees the flag within its timeout
+            self.queue.get_nowait()
+        except queue.Empty:
+            pass
+        # not forever: a fetch in flight to a hung node may take its whole timeout (the thread is a daemon)
+        self.thread.join(timeout=STOP_WAIT_S)
+
+    def _run(self) -> None:
+        start = self.start
+        try:
+            while start <= self.end and not self.stopping.is_set():
+                stop, got = self.logs.next_chunk(self.addresses, self.topics, start, self.end)
+                untimed = {int(log["blockNumber"], 16) for log in got if not log.get("blockTimestamp")}
+                self._put((start, stop, got, self.logs.reader.headers(sorted(untimed | {stop}))))
+                start = stop + 1
+        except BaseException as exc:  # handed to the consumer, raised in chunk order
+            self._put(exc)
+            return
+        self._put(None)
+
+    def _put(self, item: _Chunk | BaseException | None) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.queue.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def _chunks(self) -> Iterator[tuple[int, int, list[RawLog], dict[int, BlockHeader | None], float]]:
+        while True:
+            t0 = time.perf_counter()
+            item = self.queue.get()
+            waited = time.perf_counter() - t0
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item[0], item[1], item[2], item[3], waited
 
 
 def _receipt_rows(contract: str, receipts: list[dict[str, Any]]) -> list[tuple[Any, ...]]:

@@ -32,6 +32,21 @@ class LogPlace:
                    log["transactionHash"], int(log["logIndex"], 16))
 
 
+@dataclass(frozen=True)
+class PackedReport:
+    """One report's observations as OCRFeed and AccountableFeed emit them, not yet unpacked:
+    ``packed_hex`` is k observer bytes, k uint16 offsets from ``report_time``, k int192 values."""
+
+    feed: str
+    round_id: int
+    answer: int
+    report_time: int
+    packed_hex: str
+    k: int
+    oracles: tuple[str, ...]
+    block: int
+
+
 @dataclass
 class Batch:
     """Rows decoded from one chunk of logs, per table."""
@@ -39,8 +54,12 @@ class Batch:
     configs: list[Row] = field(default_factory=list)
     config_oracles: list[Row] = field(default_factory=list)
     reports: list[Row] = field(default_factory=list)
-    #: observation rows as CSV lines (derive.py formats them: the hot path)
+    #: observation rows as CSV lines (derive.py formats them: the hub's and any report the columns do not take)
     observations: list[str] = field(default_factory=list)
+    #: reports whose observations are still packed (derive_columns.py unpacks a whole chunk at once)
+    packed: list[PackedReport] = field(default_factory=list)
+    #: observation rows as column blocks (derive_columns.ObservationBlock: numpy arrays)
+    observation_blocks: list[Any] = field(default_factory=list)
     signers: list[Row] = field(default_factory=list)
     receipts: list[Row] = field(default_factory=list)
     stakes: list[Row] = field(default_factory=list)

@@ -8,6 +8,7 @@ between chunks with everything before the failing chunk stored.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
@@ -60,17 +61,26 @@ class ChainReader(Protocol):
 
 
 class JsonRpcReader:
-    """ChainReader over HTTP JSON-RPC with one kept-alive session."""
+    """ChainReader over HTTP JSON-RPC with one kept-alive session per thread (the indexer fetches
+    the next chunk of logs on a thread of its own; a requests session is not to be shared)."""
 
     def __init__(self, url: str, timeout: float = TIMEOUT_S) -> None:
         if not url.startswith(("http://", "https://")):
             raise RpcUnavailableError(f"RPC URL must start with http:// or https://, got {url!r}")
         self.url = url
         self.timeout = timeout
-        self.session = requests.Session()
-        if urlparse(url).hostname in LOCAL_HOSTS:
-            self.session.trust_env = False
+        self._local = threading.local()
         self._id = 0
+
+    @property
+    def session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            if urlparse(self.url).hostname in LOCAL_HOSTS:
+                session.trust_env = False
+            self._local.session = session
+        return session
 
     # --- transport ---------------------------------------------------------------------------
 
@@ -161,13 +171,18 @@ def _is_range_refusal(code: int | None, message: str) -> bool:
 class ChunkedLogs:
     """eth_getLogs over [start, end] in chunks: halve on a range refusal, double after successes.
 
-    The chunk size survives between calls, so a follow loop keeps what it learnt.
+    With ``target_logs`` a chunk that brought more logs than that sets the next chunk to the blocks
+    that would have brought about that many (dense feeds then come in pieces the indexer can store
+    while the next one is fetched). The chunk size survives between calls, so a follow loop keeps
+    what it learnt.
     """
 
-    def __init__(self, reader: ChainReader, chunk: int = INITIAL_CHUNK, max_chunk: int = MAX_CHUNK) -> None:
+    def __init__(self, reader: ChainReader, chunk: int = INITIAL_CHUNK, max_chunk: int = MAX_CHUNK,
+                 target_logs: int | None = None) -> None:
         self.reader = reader
         self.chunk = chunk
         self.max_chunk = max_chunk
+        self.target_logs = target_logs
         self.refusals = 0
         #: the smallest chunk the node refused: growth stays below it
         self.ceiling: int | None = None
@@ -185,7 +200,9 @@ class ChunkedLogs:
                 self.ceiling = stop - start + 1
                 self.chunk = max(MIN_CHUNK, self.ceiling // 2)
                 continue
-            if stop - start + 1 == self.chunk:
+            if self.target_logs is not None and len(logs) > self.target_logs:
+                self.chunk = max(MIN_CHUNK, (stop - start + 1) * self.target_logs // len(logs))
+            elif stop - start + 1 == self.chunk:
                 limit = self.max_chunk if self.ceiling is None else self.ceiling - 1
                 self.chunk = max(self.chunk, min(limit, self.chunk * 2))
             return stop, logs

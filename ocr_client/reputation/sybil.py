@@ -59,8 +59,10 @@ class PairEvidence:
 def suspicious_pairs(store: Store) -> tuple[list[PairEvidence], list[PairEvidence]]:
     """(flagged pairs, every pair) over the materialised scope (``s_obs``), by address."""
     rows = store.query(f"""
-        WITH o AS (SELECT * FROM s_obs QUALIFY dense_rank() OVER (PARTITION BY feed ORDER BY round_id DESC)
-                   <= {MAX_REPORTS_PER_FEED})
+        WITH latest AS (SELECT feed, round_id FROM (SELECT DISTINCT feed, round_id FROM s_obs)
+                        QUALIFY row_number() OVER (PARTITION BY feed ORDER BY round_id DESC) <= {MAX_REPORTS_PER_FEED}),
+        o AS (SELECT s.feed, s.round_id, s.address, s.value, s.signed_dev_bps, s.observed_at
+              FROM s_obs s SEMI JOIN latest l ON l.feed = s.feed AND l.round_id = s.round_id)
         SELECT a.feed, a.address, b.address, count(*) AS shared,
                sum((a.value = b.value)::INTEGER) AS equal,
                corr(a.signed_dev_bps, b.signed_dev_bps) AS correlation,

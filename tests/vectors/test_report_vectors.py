@@ -63,7 +63,4 @@ def test_contract_accepts_the_vectors_exact_calldata() -> None:
 
 def anvil_reset(w3: Any) -> None:
     """Back to a fresh chain, so account 0's next deployment is at its first CREATE address."""
-    w3.provider.make_request("anvil_reset", [])
-    from ocr_client.chain import transactions
-
-    transactions._next_nonce.clear()
+    w3.provider.make_request("anvil_reset", [])  # nonces follow: with nothing in flight they come from the chain
