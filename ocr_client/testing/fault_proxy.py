@@ -22,7 +22,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import Any, Final
 from urllib.parse import urlparse
@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 import requests
 
 from ocr_client.errors import OCRError
+from ocr_client.testing.http_server import QuietHTTPServer
 
 LOCAL_UPSTREAMS: Final[frozenset[str]] = frozenset({"127.0.0.1", "localhost", "::1"})
 UPSTREAM_TIMEOUT_S: Final[float] = 30.0
@@ -71,7 +72,7 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._session = requests.Session()
         self._session.trust_env = False
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = QuietHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fault-proxy", daemon=True)
         self._thread.start()

@@ -8,10 +8,12 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from ocr_client.testing.http_server import QuietHTTPServer
 
 SLOW_SECONDS = 2.0
 
@@ -119,7 +121,7 @@ def _handler(stop: threading.Event) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture(scope="module")
 def price_server() -> Iterator[PriceServer]:
     stop = threading.Event()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stop))
+    server = QuietHTTPServer(("127.0.0.1", 0), _handler(stop))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
