@@ -12,9 +12,10 @@ from ocr_client.chain.compiler import Artifact, compile_contracts
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Compile once, in the process that starts the test workers, before it starts them: two
-    pytest-xdist workers meeting an empty cache would each run solc on the same sources."""
-    if not hasattr(config, "workerinput"):
+    """With pytest-xdist workers to start (``-n``), compile once in the process that starts them,
+    before it does: two workers meeting an empty cache would each run solc on the same sources. A
+    run in one process compiles when a test first needs the contracts, as before."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         compile_contracts()
 
 

@@ -51,7 +51,8 @@ def next_nonce(w3: Web3, address: str) -> int:
     Our own count runs ahead of the chain's pending count only for sends still in flight (several
     threads sending from one account). With none in flight the chain is the truth: a reorg, a
     dropped transaction or a chain reverted to a snapshot may have taken nonces back, and a count
-    kept from before would leave the next transaction behind a gap no block ever fills."""
+    kept from before would leave the next transaction behind a gap no block ever fills. (So ``ape
+    test``, which reverts the chain after each test, needs nothing of us either.)"""
     with _nonce_lock:
         pending = int(w3.eth.get_transaction_count(address, "pending"))  # type: ignore[arg-type]
         counter = _counters.setdefault(w3, {}).setdefault(address, _Counter())
@@ -71,16 +72,6 @@ def release_nonce(w3: Web3, address: str, nonce: int, used: bool) -> None:
         counter.in_flight = max(0, counter.in_flight - 1)
         if not used and counter.next == nonce + 1:
             counter.next = nonce
-
-
-def forget_nonces() -> None:
-    """Drop every account's nonce counter, so the next send reads the chain again.
-
-    Needed when the chain itself goes back, as under ``ape test``, whose isolation reverts the
-    chain to a snapshot after each test: a counter from before the revert would run ahead of it.
-    """
-    with _nonce_lock:
-        _counters.clear()
 
 
 def fee_fields(w3: Web3) -> dict[str, int]:

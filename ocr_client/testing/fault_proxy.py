@@ -73,7 +73,6 @@ class FaultProxy:
         self._session = requests.Session()
         self._session.trust_env = False
         self._server = QuietHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fault-proxy", daemon=True)
         self._thread.start()
 

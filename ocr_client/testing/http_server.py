@@ -19,8 +19,6 @@ CLIENT_GONE: tuple[type[BaseException], ...] = (ConnectionResetError, BrokenPipe
 class QuietHTTPServer(ThreadingHTTPServer):
     """A threading HTTP server that ignores clients going away and reports every other error."""
 
-    daemon_threads = True
-
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], CLIENT_GONE):
             return

@@ -21,7 +21,6 @@ from web3 import Web3
 
 from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
-from ocr_client.chain.transactions import forget_nonces
 from ocr_client.errors import AnvilError
 from ocr_client.gas import snapshot as gas_snapshot
 from ocr_client.local.feed import LocalFeed
@@ -81,13 +80,6 @@ def ocr_web3(request: pytest.FixtureRequest, ocr_ape_chain_url: str | None) -> W
         return connect(ocr_ape_chain_url)
     anvil: Anvil = request.getfixturevalue("ocr_anvil")
     return connect(anvil.rpc_url)
-
-
-@pytest.fixture(autouse=True)
-def _ocr_follow_ape_isolation(request: pytest.FixtureRequest) -> None:
-    """ape reverts the chain after each test; our nonce counters must not remember the undone sends."""
-    if ape_is_running(request.config):
-        forget_nonces()
 
 
 @pytest.fixture
