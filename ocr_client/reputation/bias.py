@@ -50,15 +50,18 @@ MAX_BPS: Final[int] = 1_000_000
 _KNOWN: Final[str] = "signed_dev_bps IS NOT NULL"
 _BAND: Final[str] = (f"least({MAX_BPS}, scale::DOUBLE * {ROBUST_BAND * MAD_TO_SD_NUM * BPS} "
                      f"/ ({MAD_TO_SD_DEN} * abs(answer)::DOUBLE))")
-_CLAMPED: Final[str] = f"round(greatest(-{_BAND}, least({_BAND}, signed_dev_bps)) * {CENTI})::HUGEINT"
+_CLAMPED: Final[str] = f"round(greatest(-{_BAND}, least({_BAND}, signed_dev_bps)) * {CENTI})::BIGINT"
+_W: Final[str] = "w::BIGINT"
 
-#: One aggregate over ``s_obs`` per entity: the integer sums the judgement needs.
+#: One aggregate over ``s_obs`` per entity: the integer sums the judgement needs. Each product fits
+#: BIGINT (w <= 10^6 ppm, a clamped deviation <= 10^8) but the squared deviation's weighted one,
+#: which is taken in HUGEINT; DuckDB sums BIGINTs into a HUGEINT, so no sum can overflow.
 SUMS_SQL: Final[str] = (
     f"struct_pack(n := count(*) FILTER (WHERE {_KNOWN}), "
-    f"sw := sum(w::HUGEINT) FILTER (WHERE {_KNOWN}), "
-    f"sw2 := sum(w::HUGEINT * w) FILTER (WHERE {_KNOWN}), "
-    f"swd := sum(w::HUGEINT * {_CLAMPED}) FILTER (WHERE {_KNOWN}), "
-    f"swd2 := sum(w::HUGEINT * {_CLAMPED} * {_CLAMPED}) FILTER (WHERE {_KNOWN}))"
+    f"sw := sum({_W}) FILTER (WHERE {_KNOWN}), "
+    f"sw2 := sum({_W} * {_W}) FILTER (WHERE {_KNOWN}), "
+    f"swd := sum({_W} * {_CLAMPED}) FILTER (WHERE {_KNOWN}), "
+    f"swd2 := sum(({_W} * {_CLAMPED})::HUGEINT * {_CLAMPED}) FILTER (WHERE {_KNOWN}))"
 )
 
 

@@ -4,7 +4,8 @@ What depends only on the report is computed here, in integers and correctly roun
 every machine gets the same bits): the deviation from the report's median (its answer), the robust
 z against the report's own MAD (a liar cannot widen the band that judges it), the 2DEV flag, the
 rank of the deviation and of the timestamp among the report's observations. What depends on a
-window (decay, stalled, latency's block) is computed when scoring, and so are the ratios (deviation
+window (decay, latency's block) is computed when scoring; the stalled flag, which depends on the
+oracle's history, when stored (stalls.py), and so are the ratios (deviation
 in bps, robust z: metrics.py), which SQL derives from the integers stored here. A value that does not fit
 HUGEINT (int128) is stored as NULL with NULL figures and left out of every metric.
 """
@@ -29,7 +30,8 @@ HUGEINT_MIN: Final[int] = -(2**127)
 
 def observation_lines(feed: str, round_id: int, answer: int, observers: Sequence[int], stamps: Sequence[int] | None,
                       values: Sequence[int], oracles: Sequence[str], block: int) -> list[str]:
-    """One CSV line per observation, in the table's column order (schema.TABLE_COLUMNS["observations"]).
+    """One CSV line per observation: the observations view's columns, then the report's answer
+    (schema.OBSERVATION_LINE_COLUMNS without the stalled flag, which the store appends).
 
     Lines, not tuples: formatting them here is half the cost of the csv module on 13 fields, and
     every field is an integer, an address or empty (NULL), so nothing needs quoting."""
@@ -42,6 +44,7 @@ def observation_lines(feed: str, round_id: int, answer: int, observers: Sequence
     span = 2 * (k - 1)
     times = sorted(stamps) if stamps is not None else None
     width = len(oracles)
+    answer_text = str(answer) if HUGEINT_MIN <= answer <= HUGEINT_MAX else ""
     rows: list[str] = []
     for pos in range(k):
         value, dev, who = values[pos], devs[pos], observers[pos]
@@ -56,9 +59,9 @@ def observation_lines(feed: str, round_id: int, answer: int, observers: Sequence
             ts_pct = str((2 * older + bisect_right(times, ts) - older - 1) * PPM // span if k > 1 else PPM)
         oracle = oracles[who] if who < width else ""
         if not HUGEINT_MIN <= value <= HUGEINT_MAX:
-            rows.append(f"{feed},{round_id},{pos},{who},{oracle},,{ts_text},{block},,,,,")
+            rows.append(f"{feed},{round_id},{pos},{who},{oracle},,{ts_text},{block},,,,,,{answer_text}")
             continue
         within = 1 if dev * MAD_TO_SD_DEN <= band else 0
         rows.append(f"{feed},{round_id},{pos},{who},{oracle},{value},{ts_text},{block},{dev},{scale},{within},"
-                    f"{rank_ppm},{ts_pct}")
+                    f"{rank_ppm},{ts_pct},{answer_text}")
     return rows

@@ -28,7 +28,7 @@ from ocr_client.reputation.derive import (
     SCALE_FLOOR_DIVISOR,
     observation_lines,
 )
-from ocr_client.reputation.records import Batch, PackedReport
+from ocr_client.reputation.records import Batch, PackedBlock, PackedReport
 
 #: |value| and |answer| below this keep |value - answer| < 2^61 and the 2DEV limit (about 2.97 times
 #: the scale) inside int64.
@@ -52,12 +52,15 @@ class ObservationBlock:
     feed: str
     oracles: tuple[str, ...]
     columns: Columns
+    #: each row's report answer (not stored with the row: the stalled flag needs it)
+    answers: np.ndarray[Any, Any]
 
     def __len__(self) -> int:
         return len(self.columns["round_id"])
 
 
-def observation_columns(reports: Sequence[PackedReport]) -> tuple[list[ObservationBlock], list[str]]:
+def observation_columns(reports: Sequence[PackedReport],
+                        packed_blocks: Sequence[PackedBlock] = ()) -> tuple[list[ObservationBlock], list[str]]:
     """(column blocks in the observations table's column order, CSV lines of the reports the
     reference derived); rows keep the order of ``reports`` within each block."""
     blocks: list[ObservationBlock] = []
@@ -70,8 +73,9 @@ def observation_columns(reports: Sequence[PackedReport]) -> tuple[list[Observati
             lines.extend(_reference(r))
         else:
             groups.setdefault((r.k, r.feed, r.oracles), []).append(r)
-    for (k, feed, oracles), group in groups.items():
-        block, rest = _derive(k, feed, oracles, group)
+    packed = [_as_block(k, feed, oracles, group) for (k, feed, oracles), group in groups.items()]
+    for packed_block in [*packed, *packed_blocks]:
+        block, rest = _derive(packed_block)
         if block is not None:
             blocks.append(block)
         for r in rest:
@@ -81,11 +85,11 @@ def observation_columns(reports: Sequence[PackedReport]) -> tuple[list[Observati
 
 def derive_pending(batch: Batch) -> None:
     """Unpack the batch's packed reports into observation rows (blocks, and lines for the rest)."""
-    if batch.packed:
-        blocks, lines = observation_columns(batch.packed)
+    if batch.packed or batch.packed_blocks:
+        blocks, lines = observation_columns(batch.packed, batch.packed_blocks)
         batch.observation_blocks.extend(blocks)
         batch.observations.extend(lines)
-        batch.packed = []
+        batch.packed, batch.packed_blocks = [], []
 
 
 def _reference(r: PackedReport) -> list[str]:
@@ -97,27 +101,39 @@ def _reference(r: PackedReport) -> list[str]:
     return observation_lines(r.feed, r.round_id, r.answer, packed[:k], stamps, values, r.oracles, r.block)
 
 
-def _derive(k: int, feed: str, oracles: tuple[str, ...],
-            group: list[PackedReport]) -> tuple[ObservationBlock | None, list[PackedReport]]:
-    """The column block of the reports whose numbers fit int64, and the reports that do not."""
+def _as_block(k: int, feed: str, oracles: tuple[str, ...], group: list[PackedReport]) -> PackedBlock:
     raw = np.frombuffer(bytes.fromhex("".join(r.packed_hex for r in group)), dtype=np.uint8).reshape(len(group), 27 * k)
-    words = raw[:, 3 * k:].reshape(len(group), k, VALUE_BYTES)
+    return PackedBlock(feed, oracles, k, np.array([r.round_id for r in group], dtype=np.int64),
+                       np.array([r.answer for r in group], dtype=np.int64),
+                       np.array([r.report_time for r in group], dtype=np.int64),
+                       np.array([r.block for r in group], dtype=np.int64), raw)
+
+
+def _derive(packed: PackedBlock) -> tuple[ObservationBlock | None, list[PackedReport]]:
+    """The column block of the reports whose numbers fit int64, and the reports that do not."""
+    k, raw = packed.k, packed.raw
+    n = len(raw)
+    words = raw[:, 3 * k:].reshape(n, k, VALUE_BYTES)
     high = words[:, :, : VALUE_BYTES - 8]
-    low = np.ascontiguousarray(words[:, :, VALUE_BYTES - 8:]).view(">i8").reshape(len(group), k).astype(np.int64)
+    low = np.ascontiguousarray(words[:, :, VALUE_BYTES - 8:]).view(">i8").reshape(n, k).astype(np.int64)
     # an int192 fits int64 when its top 16 bytes only sign-extend the low 8; then |v| < 2^60 keeps every product safe
     fits = np.where(low >= 0, (high == 0).all(axis=2), (high == 0xFF).all(axis=2))
     fits &= (low < SAFE_MAGNITUDE) & (low > -SAFE_MAGNITUDE)
     ok = fits.all(axis=1)
-    rest = [r for r, good in zip(group, ok, strict=True) if not good]
+    rest = [PackedReport(packed.feed, int(packed.round_ids[i]), int(packed.answers[i]), int(packed.report_times[i]),
+                         raw[i].tobytes().hex(), k, packed.oracles, int(packed.blocks[i])) for i in np.flatnonzero(~ok)]
     if not ok.any():
         return None, rest
+    round_ids, answers_1d, report_times_1d, block_numbers = packed.round_ids, packed.answers, packed.report_times, packed.blocks
     if not ok.all():
-        group = [r for r, good in zip(group, ok, strict=True) if good]
         raw, low = raw[ok], low[ok]
-    n = len(group)
+        round_ids, answers_1d, report_times_1d, block_numbers = (round_ids[ok], answers_1d[ok], report_times_1d[ok],
+                                                                 block_numbers[ok])
+    feed, oracles = packed.feed, packed.oracles
+    n = len(raw)
     values = low
-    answers = np.array([r.answer for r in group], dtype=np.int64)[:, None]
-    report_times = np.array([r.report_time for r in group], dtype=np.int64)[:, None]
+    answers = answers_1d[:, None]
+    report_times = report_times_1d[:, None]
     stamps = report_times + np.ascontiguousarray(raw[:, k: 3 * k]).view(">u2").reshape(n, k).astype(np.int64)
     devs = np.abs(values - answers)
     mad = np.sort(devs, axis=1)[:, (k - 1) // 2: (k - 1) // 2 + 1]  # the lower median, as a column
@@ -135,19 +151,19 @@ def _derive(k: int, feed: str, oracles: tuple[str, ...],
         rank_ppm = np.full((n, k), PPM, dtype=np.int64)
         ts_pct = np.full((n, k), PPM, dtype=np.int64)
     columns: Columns = {
-        "round_id": np.repeat(np.array([r.round_id for r in group], dtype=np.int64), k),
+        "round_id": np.repeat(round_ids, k),
         "position": np.tile(np.arange(k, dtype=np.int32), n),
         "oracle_index": raw[:, :k].reshape(-1).astype(np.int32),
         "value": values.reshape(-1),
         "observed_at": stamps.reshape(-1),
-        "block_number": np.repeat(np.array([r.block for r in group], dtype=np.int64), k),
+        "block_number": np.repeat(block_numbers, k),
         "abs_dev": devs.reshape(-1),
         "scale": np.repeat(scale.reshape(-1), k),
         "within_2dev": within.reshape(-1),
         "rank_ppm": rank_ppm.reshape(-1).astype(np.int64),
         "ts_pct_ppm": ts_pct.reshape(-1).astype(np.int64),
     }
-    return ObservationBlock(feed, oracles, columns), rest
+    return ObservationBlock(feed, oracles, columns, np.repeat(answers_1d, k)), rest
 
 
 def _counts(matrix: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:

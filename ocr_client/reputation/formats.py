@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from ocr_client.reputation import decode_ocr2, decode_ours, decode_staking
+from ocr_client.reputation import decode_columns, decode_ocr2, decode_ours, decode_staking
 from ocr_client.reputation.configs import ConfigBook
 from ocr_client.reputation.records import Batch, LogPlace, RawLog
 
@@ -24,6 +24,8 @@ STAKES: Final[str] = "stakes"
 
 #: Decode one log into the batch; a ConfigSet decoder returns previousConfigBlockNumber.
 LogDecoder = Callable[[RawLog, LogPlace, ConfigBook, Batch], object]
+#: Decode a run of consecutive logs of one topic at once (the same rows as its LogDecoder).
+RunDecoder = Callable[[list[RawLog], ConfigBook, Batch], None]
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Format:
     capabilities: frozenset[str]
     #: topic0 -> decoder, the ConfigSet one included
     decoders: dict[str, LogDecoder] = field(default_factory=dict)
+    #: topic0 -> a decoder of runs of that topic's logs, where one exists (the hot path)
+    run_decoders: dict[str, RunDecoder] = field(default_factory=dict)
 
     @property
     def topics(self) -> list[str]:
@@ -69,11 +73,13 @@ def build_formats() -> tuple[Format, ...]:
         Format("ocr-feed", decode_ours.FEED_TRANSMISSION, decode_ours.FEED_CONFIG_SET,
                frozenset({OBSERVATION_TIMESTAMPS}),
                {decode_ours.FEED_TRANSMISSION: decode_ours.decode_transmission,
-                decode_ours.FEED_CONFIG_SET: _ours_config("ocr-feed")}),
+                decode_ours.FEED_CONFIG_SET: _ours_config("ocr-feed")},
+               {decode_ours.FEED_TRANSMISSION: decode_columns.decode_transmissions}),
         Format("accountable-feed", decode_ours.ACCOUNTABLE_TRANSMISSION, decode_ours.ACCOUNTABLE_CONFIG_SET,
                frozenset({OBSERVATION_TIMESTAMPS, SIGNERS}),
                {decode_ours.ACCOUNTABLE_TRANSMISSION: decode_ours.decode_transmission,
-                decode_ours.ACCOUNTABLE_CONFIG_SET: _ours_config("accountable-feed")}),
+                decode_ours.ACCOUNTABLE_CONFIG_SET: _ours_config("accountable-feed")},
+               {decode_ours.ACCOUNTABLE_TRANSMISSION: decode_columns.decode_transmissions}),
         Format("ocr-multifeed", decode_ours.MULTI_REPORT, decode_ours.MULTI_CONFIG_SET,
                frozenset({OBSERVATION_TIMESTAMPS}),
                {decode_ours.MULTI_FEED: multi.feed, decode_ours.MULTI_REPORT: multi.report,

@@ -2,13 +2,16 @@
 
 ::
 
-    ChainReader ──eth_getLogs (chunked)──► decoders (formats.py) ──Batch──► Store (one transaction
-        │                                                                    per chunk: rows + cursor)
+    ChainReader ──eth_getLogs (chunked)──► decoders (formats.py) ──Batch──► Store (a transaction
+        │                                                                    holds whole chunks: rows + cursor)
         └── headers / receipts / block bodies, only for what the batch needs
 
 Resumable and idempotent: a contract's cursor (next block) moves in the same transaction as the
-chunk's rows, so a run that dies loses at most the chunk it was fetching, and a second run starts
-where the first stopped. Reorg-safe: the hash of the last indexed block (the tip) is stored; each
+chunks' rows. Chunks are committed together, at least every COMMIT_S seconds (a commit costs
+about as much as storing 50,000 rows, and DuckDB writes a large transaction's rows straight to the
+file instead of through its log); a fetch that fails commits the chunks stored before it, so a
+run that dies loses at most the chunk it was fetching, and a second run starts where the first
+stopped. Reorg-safe: the hash of the last indexed block (the tip) is stored; each
 run and each --follow poll compares it with the chain, and on a mismatch walks down the stored
 block hashes of the last K blocks to the newest one still on the chain and deletes every row above
 it (hashes chain, so a block that matches vouches for every block below it).
@@ -39,6 +42,9 @@ POLL_S: Final[float] = 2.0
 #: logs a chunk aims at: a dense feed comes in pieces, each stored while the next one is fetched.
 FIRST_CHUNK: Final[int] = 16
 TARGET_CHUNK_LOGS: Final[int] = 2_000
+#: Chunks stored in one transaction: committed after this many seconds or observation rows.
+COMMIT_S: Final[float] = 2.0
+COMMIT_ROWS: Final[int] = 1_000_000
 #: How long leaving a run early waits for the fetch thread.
 STOP_WAIT_S: Final[float] = 1.0
 #: latestConfigDetails() -> (uint32 configCount, uint32 blockNumber, bytes32 configDigest): ours and OCR2's.
@@ -185,7 +191,8 @@ class Indexer:
         assert state is not None  # registered above
         start = state.next_block
         self.progress.contract, self.progress.start = target.contract, start
-        with _Prefetch(self.logs, [target.contract], target.fmt.topics, start, head) as chunks:
+        unit = _CommitUnit(self.store)
+        with _Prefetch(self.logs, [target.contract], target.fmt.topics, start, head) as chunks, unit:
             for chunk_start, stop, logs, headers, waited in chunks:
                 t1 = time.perf_counter()
                 batch = self._decode(target.fmt, logs)
@@ -193,9 +200,7 @@ class Indexer:
                 self._enrich(target, batch, chunk_start, stop, headers)
                 tip = headers[stop]
                 t3 = time.perf_counter()
-                with self.store.transaction():
-                    self.store.write_batch(batch)
-                    self.store.set_cursor(target.contract, stop + 1, stop, tip.hash if tip else None)
+                unit.write(batch, target.contract, stop, tip.hash if tip else None)
                 t4 = time.perf_counter()
                 p = self.progress
                 p.seconds["fetch"] += waited + (t3 - t2)
@@ -206,14 +211,27 @@ class Indexer:
                     self.on_chunk(p)
 
     def _decode(self, fmt: Format, logs: list[RawLog]) -> Batch:
+        """Logs in order; consecutive logs of a topic with a run decoder go to it together."""
         batch = Batch()
-        decoders = fmt.decoders
+        decoders, runs = fmt.decoders, fmt.run_decoders
+        run: list[RawLog] = []
+        run_topic = ""
         for log in logs:
-            if log.get("removed"):
+            if log.get("removed") or not log.get("topics"):
                 continue
-            decoder = decoders.get(log["topics"][0]) if log.get("topics") else None
+            topic0 = log["topics"][0]
+            if run and topic0 != run_topic:
+                runs[run_topic](run, self.book, batch)
+                run = []
+            if topic0 in runs:
+                run.append(log)
+                run_topic = topic0
+                continue
+            decoder = decoders.get(topic0)
             if decoder is not None:
                 decoder(log, LogPlace.of(log), self.book, batch)
+        if run:
+            runs[run_topic](run, self.book, batch)
         derive_pending(batch)
         return batch
 
@@ -269,6 +287,43 @@ class Indexer:
     def _reload_book(self) -> None:
         self.book = ConfigBook()
         self._load_book()
+
+
+class _CommitUnit:
+    """Stored chunks not yet committed: each chunk's rows and cursor go in whole, and the
+    transaction commits every COMMIT_S seconds or COMMIT_ROWS rows, and when the run ends, however
+    it ends (every chunk written is complete). A failed write rolls back the chunks since the last commit."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.opened: float | None = None
+        self.rows = 0
+
+    def write(self, batch: Batch, contract: str, stop: int, tip_hash: str | None) -> None:
+        if self.opened is None:
+            self.store.begin()
+            self.opened, self.rows = time.monotonic(), 0
+        try:
+            self.store.write_batch(batch)
+            self.store.set_cursor(contract, stop + 1, stop, tip_hash)
+        except BaseException:
+            self.opened = None
+            self.store.rollback()
+            raise
+        self.rows += batch.row_count
+        if self.rows >= COMMIT_ROWS or time.monotonic() - self.opened >= COMMIT_S:
+            self._commit()
+
+    def _commit(self) -> None:
+        self.opened = None
+        self.store.commit()
+
+    def __enter__(self) -> _CommitUnit:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.opened is not None:
+            self._commit()
 
 
 #: (first block, last block, logs, headers) of one fetched chunk

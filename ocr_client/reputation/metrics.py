@@ -23,6 +23,7 @@ from typing import Final, Literal
 from ocr_client.reputation import bias
 from ocr_client.reputation.derive import MAD_TO_SD_DEN, MAD_TO_SD_NUM
 from ocr_client.reputation.formats import CAPABILITIES, OBSERVATION_TIMESTAMPS, SIGNERS
+from ocr_client.reputation.stalls import STALL_T
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.window import decay_sql
 
@@ -30,8 +31,6 @@ Direction = Literal["higher", "lower"]
 #: Requirements a metric may have beyond observations: the format's capability or an index option.
 Needs = Literal["signers", "observation_timestamps", "receipts", "scan_reverts", "stakes", ""]
 
-#: Stalled: the value repeats its previous T values while the median moved.
-STALL_T: Final[int] = 3
 GWEI: Final[int] = 10**9
 
 
@@ -148,37 +147,37 @@ def build_scope(store: Store, scope: Scope) -> int:
     if scope.recent is not None:
         recent = ("QUALIFY row_number() OVER (PARTITION BY r.feed ORDER BY r.block_number DESC, r.log_index DESC) "
                   f"<= {int(scope.recent)}")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_base AS
-        SELECT r.*, b.timestamp AS block_time, c.format FROM reports r
-        JOIN blocks b ON b.number = r.block_number JOIN contracts c ON c.contract = r.contract
-        WHERE {' AND '.join(where)} {recent}""", params)
-    latest = con.execute("SELECT max(block_time) FROM s_base").fetchone()
-    anchor = int(latest[0]) if latest and latest[0] is not None else 0
-    weight = decay_sql(f"{anchor} - block_time", scope.half_life)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE s_reports AS SELECT *, {weight} AS w FROM s_base")
+    age = "max(block_time) OVER () - block_time"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_reports AS
+        WITH base AS (
+            SELECT r.*, b.timestamp AS block_time, c.format, k.feed_key FROM reports r
+            JOIN blocks b ON b.number = r.block_number JOIN contracts c ON c.contract = r.contract
+            LEFT JOIN feed_keys k ON k.feed = r.feed
+            WHERE {' AND '.join(where)} {recent})
+        SELECT *, {decay_sql(age, scope.half_life)} AS w FROM base""", params)
     signer_formats = formats_with(SIGNERS)
     signable = _in_list("r.format", signer_formats) if signer_formats else "FALSE"
-    lags = " AND ".join(f"o.value = lag(o.value, {i}) OVER hist" for i in range(1, STALL_T + 1))
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_obs AS
-        SELECT o.*, coalesce(op.operator, o.oracle) AS entity, o.oracle AS address, r.block_time, r.w, r.answer,
-            r.block_time - o.observed_at AS latency_s,
+    # A view, not a table: one pass over the stored rows per query that reads it, with nothing
+    # materialised (every per-row figure is stored or a cheap expression; the join is on keys).
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW s_obs AS
+        SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, k.oracle, o.value,
+            o.observed_at, o.block_number,
+            o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled,
+            coalesce(op.operator, k.oracle) AS entity, k.oracle AS address, r.contract, r.config_digest, r.block_time,
+            r.w, r.answer, r.block_time - o.observed_at AS latency_s,
             CASE WHEN r.answer <> 0 THEN o.abs_dev::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS dev_bps,
             CASE WHEN r.answer <> 0 THEN (o.value - r.answer)::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS signed_dev_bps,
-            o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z,
-            CASE WHEN lag(o.value, {STALL_T}) OVER hist IS NULL THEN NULL
-                 WHEN {lags} AND r.answer <> lag(r.answer, {STALL_T}) OVER hist THEN 1
-                 ELSE 0 END AS stalled
-        FROM observations o JOIN s_reports r ON r.feed = o.feed AND r.round_id = o.round_id
-        LEFT JOIN s_ops op ON op.address = o.oracle
-        WHERE o.oracle IS NOT NULL AND o.value IS NOT NULL
-        WINDOW hist AS (PARTITION BY o.feed, o.oracle ORDER BY o.round_id)""")
+            o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z
+        FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
+        JOIN oracle_keys k ON k.oracle_key = o.oracle_key
+        LEFT JOIN s_ops op ON op.address = k.oracle
+        WHERE o.value IS NOT NULL""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_slots AS
         WITH per_config AS (
             SELECT contract, config_digest, any_value({signable}) AS signable, count(*) AS reports, sum(w) AS w
             FROM s_reports r GROUP BY contract, config_digest),
         included AS (
-            SELECT r.contract, r.config_digest, o.oracle, count(*) AS n, sum(r.w) AS w
-            FROM s_obs o JOIN s_reports r ON r.feed = o.feed AND r.round_id = o.round_id GROUP BY ALL),
+            SELECT contract, config_digest, address AS oracle, count(*) AS n, sum(w) AS w FROM s_obs GROUP BY ALL),
         signed AS (
             SELECT r.contract, r.config_digest, s.oracle, sum(r.w) AS w
             FROM signers s JOIN s_reports r ON r.feed = s.feed AND r.round_id = s.round_id GROUP BY ALL)
@@ -246,12 +245,14 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> tuple[list[str
             by_source.setdefault(m.source, []).append(m)
     raw: dict[str, dict[str, object]] = {}
     for source, group in by_source.items():
-        cols = ", ".join(f"{m.sql} AS \"{m.name}\"" for m in group)
+        sqls = list(dict.fromkeys(m.sql for m in group))  # metrics sharing an aggregate compute it once
+        cols = ", ".join(sqls)
         for row in con.execute(f"SELECT entity, {cols} FROM {source} GROUP BY entity").fetchall():
             entity = str(row[0])
             if entity not in values:
                 continue
-            for m, v in zip(group, row[1:], strict=True):
+            for m in group:
+                v = row[1 + sqls.index(m.sql)]
                 if m.relative is None:
                     values[entity][m.name] = _plain(v, m)
                 else:

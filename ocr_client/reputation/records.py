@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 #: A raw log as the JSON-RPC returns it (hex strings).
 RawLog = dict[str, Any]
 
@@ -47,6 +49,21 @@ class PackedReport:
     block: int
 
 
+@dataclass(frozen=True)
+class PackedBlock:
+    """Reports of one feed and committee with k observations each, still packed (decode_columns.py):
+    ``raw`` is a (reports x 27k) byte matrix, one row per report as in :class:`PackedReport`."""
+
+    feed: str
+    oracles: tuple[str, ...]
+    k: int
+    round_ids: np.ndarray[Any, Any]
+    answers: np.ndarray[Any, Any]
+    report_times: np.ndarray[Any, Any]
+    blocks: np.ndarray[Any, Any]
+    raw: np.ndarray[Any, Any]
+
+
 @dataclass
 class Batch:
     """Rows decoded from one chunk of logs, per table."""
@@ -54,10 +71,13 @@ class Batch:
     configs: list[Row] = field(default_factory=list)
     config_oracles: list[Row] = field(default_factory=list)
     reports: list[Row] = field(default_factory=list)
+    #: report rows as numpy columns in the table's order (decode_columns.py)
+    report_blocks: list[dict[str, Any]] = field(default_factory=list)
     #: observation rows as CSV lines (derive.py formats them: the hub's and any report the columns do not take)
     observations: list[str] = field(default_factory=list)
     #: reports whose observations are still packed (derive_columns.py unpacks a whole chunk at once)
     packed: list[PackedReport] = field(default_factory=list)
+    packed_blocks: list[PackedBlock] = field(default_factory=list)
     #: observation rows as column blocks (derive_columns.ObservationBlock: numpy arrays)
     observation_blocks: list[Any] = field(default_factory=list)
     signers: list[Row] = field(default_factory=list)
@@ -74,4 +94,11 @@ class Batch:
 
     @property
     def report_count(self) -> int:
-        return len(self.reports)
+        return len(self.reports) + sum(len(b["round_id"]) for b in self.report_blocks)
+
+    @property
+    def row_count(self) -> int:
+        """Rows to store, near enough (observations dominate)."""
+        return (self.report_count + len(self.observations) + sum(len(b) for b in self.observation_blocks)
+                + sum(p.k for p in self.packed) + sum(b.raw.shape[0] * b.k for b in self.packed_blocks)
+                + len(self.signers))

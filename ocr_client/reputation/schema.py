@@ -4,6 +4,10 @@ Documented table by table in docs/reputation.md. Addresses and hashes are 0x-pre
 hex; values and answers are HUGEINT (int128: every price a real feed reports fits; a value beyond
 it is stored as NULL); times are unix seconds. Every row carries its block number so a reorg
 rolls back with one ``DELETE ... WHERE block_number >= ?`` per table.
+
+Observations, the one table with a row per oracle per report, name their feed and oracle by small
+integer keys (``feed_keys``, ``oracle_keys``) so storing and scanning them touches no strings; the
+``observations`` view joins the names back and is what every reader uses.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 APP: Final[str] = "ocr-client reputation"
-SCHEMA_VERSION: Final[str] = "2"
+SCHEMA_VERSION: Final[str] = "3"
 
 #: Tables written per chunk, with their columns in insertion order (the CSV bulk path needs it).
 TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
@@ -28,6 +32,12 @@ TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
                      ("oracle", "VARCHAR"), ("value", "HUGEINT"), ("observed_at", "BIGINT"), ("block_number", "BIGINT"),
                      ("abs_dev", "HUGEINT"), ("scale", "HUGEINT"), ("within_2dev", "INTEGER"), ("rank_ppm", "BIGINT"),
                      ("ts_pct_ppm", "BIGINT")),
+    #: the table behind the observations view
+    "observation_rows": (("feed_key", "INTEGER"), ("round_id", "BIGINT"), ("position", "INTEGER"),
+                         ("oracle_index", "INTEGER"), ("oracle_key", "INTEGER"), ("value", "HUGEINT"),
+                         ("observed_at", "BIGINT"), ("block_number", "BIGINT"), ("abs_dev", "HUGEINT"),
+                         ("scale", "HUGEINT"), ("within_2dev", "INTEGER"), ("rank_ppm", "BIGINT"),
+                         ("ts_pct_ppm", "BIGINT"), ("stalled", "TINYINT")),
     "blocks": (("number", "BIGINT"), ("hash", "VARCHAR"), ("timestamp", "BIGINT")),
     "signers": (("feed", "VARCHAR"), ("round_id", "BIGINT"), ("oracle_index", "INTEGER"), ("oracle", "VARCHAR"),
                 ("block_number", "BIGINT")),
@@ -39,6 +49,11 @@ TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
                ("slashed", "HUGEINT"), ("reward", "HUGEINT"), ("block_number", "BIGINT"), ("tx_hash", "VARCHAR"),
                ("log_index", "INTEGER")),
 }
+
+#: An observation as derive.observation_lines formats it (CSV): the view's columns, then the report's
+#: answer (the stalled flag needs it), then the flag the store appends.
+OBSERVATION_LINE_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
+    *TABLE_COLUMNS["observations"], ("answer", "HUGEINT"), ("stalled", "TINYINT"))
 
 DDL: Final[str] = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -54,10 +69,18 @@ CREATE TABLE config_oracles (contract VARCHAR, config_digest VARCHAR, oracle_ind
 CREATE TABLE reports (feed VARCHAR, contract VARCHAR, feed_id INTEGER, round_id BIGINT, config_digest VARCHAR,
     epoch BIGINT, round INTEGER, answer HUGEINT, transmitter VARCHAR, report_timestamp BIGINT,
     observation_count INTEGER, block_number BIGINT, tx_hash VARCHAR, log_index INTEGER);
-CREATE TABLE observations (feed VARCHAR, round_id BIGINT, position INTEGER, oracle_index INTEGER, oracle VARCHAR,
-    value HUGEINT, observed_at BIGINT, block_number BIGINT,
+CREATE TABLE feed_keys (feed_key INTEGER PRIMARY KEY, feed VARCHAR NOT NULL UNIQUE);
+CREATE TABLE oracle_keys (oracle_key INTEGER PRIMARY KEY, oracle VARCHAR NOT NULL UNIQUE);
+CREATE TABLE observation_rows (feed_key INTEGER NOT NULL, round_id BIGINT, position INTEGER, oracle_index INTEGER,
+    oracle_key INTEGER, value HUGEINT, observed_at BIGINT, block_number BIGINT,
     -- derived when stored (per report, so independent of any window): see derive.py
-    abs_dev HUGEINT, scale HUGEINT, within_2dev INTEGER, rank_ppm BIGINT, ts_pct_ppm BIGINT);
+    abs_dev HUGEINT, scale HUGEINT, within_2dev INTEGER, rank_ppm BIGINT, ts_pct_ppm BIGINT,
+    -- from the oracle's history in the feed: see stalls.py
+    stalled TINYINT);
+CREATE VIEW observations AS
+    SELECT f.feed, o.round_id, o.position, o.oracle_index, k.oracle, o.value, o.observed_at, o.block_number,
+           o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled
+    FROM observation_rows o JOIN feed_keys f USING (feed_key) LEFT JOIN oracle_keys k USING (oracle_key);
 CREATE TABLE signers (feed VARCHAR, round_id BIGINT, oracle_index INTEGER, oracle VARCHAR, block_number BIGINT);
 CREATE TABLE receipts (tx_hash VARCHAR, contract VARCHAR, sender VARCHAR, status INTEGER, gas_used BIGINT,
     effective_gas_price HUGEINT, block_number BIGINT);
@@ -74,6 +97,6 @@ CREATE TABLE alerts (contract VARCHAR, alerter VARCHAR, round_id BIGINT, updated
 #: Tables whose rows belong to a block (rolled back on a reorg), keyed by the column naming the contract.
 #: config_oracles follows its configs row (see Store.rollback_from).
 BLOCK_TABLES: Final[dict[str, str]] = {
-    "configs": "contract", "reports": "contract", "observations": "feed",
+    "configs": "contract", "reports": "contract", "observation_rows": "feed_key",
     "signers": "feed", "receipts": "contract", "stakes": "contract", "alerts": "contract",
 }

@@ -2,8 +2,9 @@
 back orphaned blocks, and hand the metrics a connection.
 
 Bulk rows reach DuckDB as numpy columns it scans in place (observations without a Python object
-per row: feed and oracle are added in SQL), or, when an integer does not fit int64, through a CSV
-file its reader loads in one statement: ``executemany`` costs about a millisecond per row.
+per row: feed and oracle are integer keys, see schema.py), or, when an integer does not fit int64,
+through a CSV file its reader loads in one statement: ``executemany`` costs about a millisecond per
+row. Each observation's stalled flag is computed as it is stored (stalls.py), over the whole batch.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import numpy as np
 from ocr_client.reputation.derive_columns import ObservationBlock, derive_pending
 from ocr_client.reputation.errors import StoreError
 from ocr_client.reputation.records import Batch, Row
-from ocr_client.reputation.schema import APP, BLOCK_TABLES, DDL, SCHEMA_VERSION, TABLE_COLUMNS
+from ocr_client.reputation.schema import APP, BLOCK_TABLES, DDL, OBSERVATION_LINE_COLUMNS, SCHEMA_VERSION, TABLE_COLUMNS
+from ocr_client.reputation.stalls import NO_FLAG, STALL_T, StallTracker, Step
 
 HUGEINT_MAX: Final[int] = 2**127 - 1
 HUGEINT_MIN: Final[int] = -(2**127)
@@ -67,7 +69,14 @@ class Store:
         self.con = con
         self.path = path
         self.meta = meta
+        self.stalls = StallTracker(self._stall_tails)
+        self._keys: dict[str, dict[str, int]] = {}
+        self._load_keys()
 
+    def _load_keys(self) -> None:
+        """The name -> key maps of the feed_keys and oracle_keys tables (as committed)."""
+        self._keys = {table: {str(name): int(key) for key, name in self.con.execute(
+            f"SELECT {column}_key, {column} FROM {table}").fetchall()} for table, column in _KEY_TABLES.items()}
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -126,13 +135,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self.con.execute("BEGIN")
+        self.begin()
         try:
             yield
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self.rollback()
             raise
+        self.commit()
+
+    def begin(self) -> None:
+        self.con.execute("BEGIN")
+
+    def commit(self) -> None:
         self.con.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.con.execute("ROLLBACK")
+        self._load_keys()
+        self.stalls.reset()
 
     def register(self, contract: str, fmt: str, first_block: int) -> None:
         self.con.execute("INSERT INTO contracts (contract, format, first_block, next_block) VALUES (?, ?, ?, ?)",
@@ -149,10 +169,10 @@ class Store:
             self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?))", [[r[0] for r in rows]])
             self._insert("blocks", rows)
         self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
+        for columns in batch.report_blocks:
+            self._insert_columns("reports", columns)
         derive_pending(batch)
-        for block in batch.observation_blocks:
-            self._insert_observations(block)
-        self._insert_lines("observations", batch.observations)
+        self._insert_observations(batch.observation_blocks, batch.observations)
         self._insert("signers", batch.signers)
         self._insert("receipts", batch.receipts)
         self._insert("stakes", batch.stakes)
@@ -181,9 +201,13 @@ class Store:
             if key == "feed":
                 self.con.execute(f"DELETE FROM {table} WHERE (feed = ? OR feed LIKE ?) AND block_number >= ?",
                                  [contract, contract + "/%", block])
+            elif key == "feed_key":
+                self.con.execute(f"DELETE FROM {table} WHERE feed_key IN (SELECT feed_key FROM feed_keys "
+                                 "WHERE feed = ? OR feed LIKE ?) AND block_number >= ?", [contract, contract + "/%", block])
             else:
                 self.con.execute(f"DELETE FROM {table} WHERE {key} = ? AND block_number >= ?", [contract, block])
         self.con.execute("DELETE FROM blocks WHERE number >= ?", [block])
+        self.stalls.reset()
         return int(removed[0]) if removed else 0
 
     def stored_blocks(self, start: int, end: int) -> list[tuple[int, str]]:
@@ -230,29 +254,94 @@ class Store:
         finally:
             self.con.unregister("ocr_rep_columns")
 
-    def _insert_observations(self, block: ObservationBlock) -> None:
-        names = [name for name, _ in TABLE_COLUMNS["observations"]]
-        select = ", ".join("?::VARCHAR" if n == "feed" else "list_extract(?::VARCHAR[], oracle_index + 1)" if n == "oracle"
-                           else n for n in names)
-        self.con.register("ocr_rep_columns", block.columns)
-        try:
-            self.con.execute(f"INSERT INTO observations SELECT {select} FROM ocr_rep_columns",
-                             [block.feed, list(block.oracles)])
-        finally:
-            self.con.unregister("ocr_rep_columns")
+    # --- observations -----------------------------------------------------------------------
 
-    def _insert_lines(self, table: str, lines: Sequence[str]) -> None:
-        """Rows already formatted as CSV lines (the observations: see derive.py)."""
-        if not lines:
+    def _key_of(self, table: str, names: Sequence[str]) -> list[int]:
+        """Keys of names in feed_keys or oracle_keys, adding the new ones (in the open transaction)."""
+        known = self._keys[table]
+        new = [name for name in dict.fromkeys(names) if name not in known]
+        if new:
+            first = max(known.values(), default=-1) + 1
+            rows = [(first + i, name) for i, name in enumerate(new)]
+            self._insert_small(table, rows)
+            known.update((name, key) for key, name in rows)
+        return [known[name] for name in names]
+
+    def _insert_observations(self, blocks: Sequence[ObservationBlock], lines: Sequence[str]) -> None:
+        """Every observation row of a batch: the stalled flags over all of them at once (a feed's
+        rows may be split between column blocks and reference lines), then the blocks as columns and
+        the lines through one CSV file."""
+        feed_parts, oracle_parts, round_parts, value_parts, answer_parts = [], [], [], [], []
+        keyed: list[tuple[ObservationBlock, int, np.ndarray[Any, Any]]] = []
+        for block in blocks:
+            feed_key = self._key_of("feed_keys", [block.feed])[0]
+            lookup = np.array([*self._key_of("oracle_keys", list(block.oracles)), NO_FLAG], dtype=np.int64)
+            index = block.columns["oracle_index"]
+            oracle_keys = lookup[np.minimum(index, len(block.oracles))]
+            keyed.append((block, feed_key, oracle_keys))
+            feed_parts.append(np.full(len(block), feed_key, dtype=np.int64))
+            oracle_parts.append(oracle_keys)
+            round_parts.append(block.columns["round_id"])
+            value_parts.append(block.columns["value"])
+            answer_parts.append(block.answers)
+        fields = [line.split(",") for line in lines]
+        if fields:
+            feed_keys = self._key_of("feed_keys", [f[0] for f in fields])
+            oracle_keys = self._key_of("oracle_keys", [f[4] for f in fields if f[4]])
+            by_name = dict(zip([f[4] for f in fields if f[4]], oracle_keys, strict=True))
+            feed_parts.append(np.array(feed_keys, dtype=np.int64))
+            oracle_parts.append(np.array([by_name[f[4]] if f[4] else NO_FLAG for f in fields], dtype=np.int64))
+            round_parts.append(np.array([int(f[1]) for f in fields], dtype=np.int64))
+            value_parts.append(np.array([int(f[5]) if f[5] else None for f in fields], dtype=object))
+            answer_parts.append(np.array([int(f[13]) if f[13] else None for f in fields], dtype=object))
+        if not feed_parts:
             return
-        fd, name = tempfile.mkstemp(prefix=f"ocr-rep-{table}-", suffix=".csv")
+        mixed = len(value_parts) > 1 and any(v.dtype == object for v in value_parts)
+        flags = self.stalls.flags(
+            np.concatenate(feed_parts), np.concatenate(oracle_parts), np.concatenate(round_parts),
+            np.concatenate([v.astype(object) if mixed else v for v in value_parts]),
+            np.concatenate([a.astype(object) if mixed else a for a in answer_parts]))
+        at = 0
+        for block, feed_key, oracle_keys in keyed:
+            stalled = flags[at: at + len(block)]
+            at += len(block)
+            columns = {"feed_key": np.full(len(block), feed_key, dtype=np.int32), **block.columns,
+                       "oracle_key": np.ma.masked_array(oracle_keys, mask=oracle_keys == NO_FLAG),  # type: ignore[no-untyped-call]
+                       "stalled": np.ma.masked_array(stalled, mask=stalled == NO_FLAG)}  # type: ignore[no-untyped-call]
+            self._insert_columns("observation_rows", {name: columns[name] for name, _ in TABLE_COLUMNS["observation_rows"]})
+        if lines:
+            flagged = [f"{line},{'' if flag == NO_FLAG else int(flag)}" for line, flag in zip(lines, flags[at:], strict=True)]
+            self._insert_lines(flagged)
+
+    def _insert_lines(self, lines: Sequence[str]) -> None:
+        """Observation rows as CSV lines (derive.observation_lines, with the stalled flag appended),
+        their feed and oracle names already keyed."""
+        fd, name = tempfile.mkstemp(prefix="ocr-rep-observations-", suffix=".csv")
         try:
             with os.fdopen(fd, "w") as out:
                 out.write("\n".join(lines))
                 out.write("\n")
-            self._load_csv(table, name)
+            spec = ", ".join(f"'{c}': '{t}'" for c, t in OBSERVATION_LINE_COLUMNS)
+            select = ", ".join("f.feed_key" if c == "feed_key" else "k.oracle_key" if c == "oracle_key" else f"s.{c}"
+                               for c, _ in TABLE_COLUMNS["observation_rows"])
+            self.con.execute(f"INSERT INTO observation_rows SELECT {select} FROM read_csv(?, header = false, "
+                             f"columns = {{{spec}}}, nullstr = '', quote = '\"', auto_detect = false) s "
+                             "JOIN feed_keys f ON f.feed = s.feed LEFT JOIN oracle_keys k ON k.oracle = s.oracle", [name])
         finally:
             os.unlink(name)
+
+    def _stall_tails(self, feed_key: int) -> dict[int, list[Step]]:
+        """The last STALL_T stored observations of every oracle of a feed, oldest first."""
+        rows = self.con.execute(f"""
+            SELECT o.oracle_key, o.round_id, o.value, r.answer FROM observation_rows o
+            JOIN feed_keys f ON f.feed_key = o.feed_key JOIN reports r ON r.feed = f.feed AND r.round_id = o.round_id
+            WHERE o.feed_key = ? AND o.oracle_key IS NOT NULL AND o.value IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY o.oracle_key ORDER BY o.round_id DESC) <= {STALL_T}
+            ORDER BY o.oracle_key, o.round_id""", [feed_key]).fetchall()
+        tails: dict[int, list[Step]] = {}
+        for oracle, round_id, value, answer in rows:
+            tails.setdefault(int(oracle), []).append((int(round_id), int(value), None if answer is None else int(answer)))
+        return tails
 
     def _load_csv(self, table: str, name: str) -> None:
         spec = ", ".join(f"'{c}': '{t}'" for c, t in TABLE_COLUMNS[table])
@@ -271,6 +360,9 @@ class Store:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.con.execute(sql, list(params)).fetchall()]
 
+
+#: Tables of integer keys for names, and the name column of each.
+_KEY_TABLES: Final[dict[str, str]] = {"feed_keys": "feed", "oracle_keys": "oracle"}
 
 #: Below this many rows one multi-row INSERT is cheaper than writing a CSV file.
 SMALL_INSERT: Final[int] = 200

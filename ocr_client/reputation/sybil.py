@@ -5,13 +5,21 @@ correlated their signed deviations from the report median are, and whose timesta
 they agree (the later one is the likely copier). A pair is flagged only against its own feed's
 baseline (the median pair), so a feed whose honest oracles all read one coarse source does not
 flag everyone, and independent oracles with ordinary noise flag nobody.
+
+The pair figures are counted on (reports x oracles) matrices, one oracle against all the later
+ones at a time, rather than by a self-join of the observations (k^2 rows per report): SQL selects
+the rows, numpy counts. Equal values are compared as exact integers (their deviation from the
+report's answer), and the correlation is Pearson's over the reports both observed.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from statistics import median
-from typing import Final
+from typing import Any, Final
+
+import numpy as np
 
 from ocr_client.reputation.store import Store
 
@@ -58,21 +66,7 @@ class PairEvidence:
 
 def suspicious_pairs(store: Store) -> tuple[list[PairEvidence], list[PairEvidence]]:
     """(flagged pairs, every pair) over the materialised scope (``s_obs``), by address."""
-    rows = store.query(f"""
-        WITH latest AS (SELECT feed, round_id FROM (SELECT DISTINCT feed, round_id FROM s_obs)
-                        QUALIFY row_number() OVER (PARTITION BY feed ORDER BY round_id DESC) <= {MAX_REPORTS_PER_FEED}),
-        o AS (SELECT s.feed, s.round_id, s.address, s.value, s.signed_dev_bps, s.observed_at
-              FROM s_obs s SEMI JOIN latest l ON l.feed = s.feed AND l.round_id = s.round_id)
-        SELECT a.feed, a.address, b.address, count(*) AS shared,
-               sum((a.value = b.value)::INTEGER) AS equal,
-               corr(a.signed_dev_bps, b.signed_dev_bps) AS correlation,
-               sum((a.value = b.value AND a.observed_at > b.observed_at)::INTEGER) AS a_later,
-               sum((a.value = b.value AND b.observed_at > a.observed_at)::INTEGER) AS b_later
-        FROM o a JOIN o b ON a.feed = b.feed AND a.round_id = b.round_id AND a.address < b.address
-        GROUP BY a.feed, a.address, b.address ORDER BY a.feed, a.address, b.address""")
-    pairs = [PairEvidence(str(f), str(a), str(b), int(n), int(e),
-                          None if c is None or c != c else float(c), int(al or 0), int(bl or 0), "")
-             for f, a, b, n, e, c, al, bl in rows]
+    pairs = _all_pairs(store)
     flagged: list[PairEvidence] = []
     for feed in sorted({p.feed for p in pairs}):
         mine = [p for p in pairs if p.feed == feed and p.shared_reports >= MIN_SHARED_REPORTS]
@@ -93,6 +87,98 @@ def suspicious_pairs(store: Store) -> tuple[list[PairEvidence], list[PairEvidenc
                 flagged.append(PairEvidence(p.feed, p.a, p.b, p.shared_reports, p.equal_values, p.correlation,
                                             p.a_later, p.b_later, "; ".join(reasons)))
     return flagged, pairs
+
+
+def _all_pairs(store: Store) -> list[PairEvidence]:
+    """Every pair of oracles that observed a common report among each feed's latest
+    MAX_REPORTS_PER_FEED, ordered by feed, then address."""
+    select = f"""
+        WITH latest AS (SELECT feed_key, round_id FROM s_reports
+                        QUALIFY row_number() OVER (PARTITION BY feed ORDER BY round_id DESC) <= {MAX_REPORTS_PER_FEED})
+        SELECT s.feed_key, s.round_id, s.oracle_key, {{value}} AS value, s.signed_dev_bps, s.observed_at
+        FROM s_obs s SEMI JOIN latest l ON l.feed_key = s.feed_key AND l.round_id = s.round_id
+        ORDER BY s.feed_key"""
+    columns = store.con.execute(select.format(value="TRY_CAST(s.value - s.answer AS BIGINT)")).fetchnumpy()
+    values: Any = columns["value"]
+    if _nulls(values).any():  # a deviation beyond int64: compare the text
+        values = store.con.execute(select.format(value="s.value::VARCHAR")).fetchnumpy()["value"]
+    values = np.asarray(values)
+    feeds = np.asarray(columns["feed_key"])
+    feed_names = {int(k): str(f) for k, f in store.con.execute("SELECT feed_key, feed FROM feed_keys").fetchall()}
+    oracle_names = {int(k): str(o) for k, o in store.con.execute("SELECT oracle_key, oracle FROM oracle_keys").fetchall()}
+    pairs: list[PairEvidence] = []
+    bounds: list[int] = np.flatnonzero(np.concatenate([[True], feeds[1:] != feeds[:-1], [True]])).tolist() if len(feeds) else []
+    for start, end in itertools.pairwise(bounds):
+        part = slice(int(start), int(end))
+        pairs.extend(_feed_pairs(feed_names[int(feeds[start])], np.asarray(columns["round_id"][part]),
+                                 np.asarray(columns["oracle_key"][part]), oracle_names, values[part],
+                                 _filled(columns["signed_dev_bps"][part].astype(float), np.nan),
+                                 columns["observed_at"][part]))
+    return sorted(pairs, key=lambda p: (p.feed, p.a, p.b))
+
+
+def _feed_pairs(feed: str, rounds: np.ndarray[Any, Any], oracles: np.ndarray[Any, Any], names: dict[int, str],
+                values: np.ndarray[Any, Any], deviations: np.ndarray[Any, Any], stamps: Any) -> list[PairEvidence]:
+    """The pair figures of one feed's rows (one per oracle per report); ``stamps`` may be masked
+    (a format without observation timestamps: nobody is later)."""
+    _, row = np.unique(rounds, return_inverse=True)
+    keys, col = np.unique(oracles, return_inverse=True)
+    by_address = np.argsort(np.array([names[int(k)] for k in keys]))  # pairs are (lower address, higher)
+    col = np.argsort(by_address)[col]
+    addresses = [names[int(keys[i])] for i in by_address]
+    shape = (int(row.max()) + 1, len(keys))
+    present = np.zeros(shape, dtype=bool)
+    present[row, col] = True
+    value = np.zeros(shape, dtype=values.dtype)
+    value[row, col] = values
+    dev = np.full(shape, np.nan)
+    dev[row, col] = deviations
+    stamp = np.zeros(shape, dtype=np.int64)
+    stamp[row, col] = _filled(stamps, 0)
+    timed = np.zeros(shape, dtype=bool)
+    timed[row, col] = ~_nulls(stamps)
+    known = present & ~np.isnan(dev)
+    shared = np.einsum("ra,rb->ab", present.astype(np.int64), present.astype(np.int64))
+    equal = present[:, :, None] & present[:, None, :] & (value[:, :, None] == value[:, None, :])
+    compared = equal & timed[:, :, None] & timed[:, None, :]
+    equal_count = equal.sum(axis=0)
+    later = (compared & (stamp[:, :, None] > stamp[:, None, :])).sum(axis=0)  # [a, b]: a's stamp is the later
+    correlation = _correlations(np.where(known, dev, 0.0), known.astype(np.float64))
+    out: list[PairEvidence] = []
+    for a, b in zip(*np.nonzero(np.triu(shared, 1)), strict=True):
+        out.append(PairEvidence(feed, addresses[a], addresses[b], int(shared[a, b]), int(equal_count[a, b]),
+                                correlation[a][b], int(later[a, b]), int(later[b, a]), ""))
+    return out
+
+
+def _nulls(column: Any) -> np.ndarray[Any, Any]:
+    """Where a fetched column is NULL (DuckDB hands a column with NULLs over as a masked array)."""
+    return np.asarray(np.ma.getmaskarray(column))  # type: ignore[no-untyped-call]
+
+
+def _filled(column: Any, fill: float) -> np.ndarray[Any, Any]:
+    return np.asarray(np.ma.filled(column, fill))  # type: ignore[no-untyped-call]
+
+
+def _correlations(x: np.ndarray[Any, Any], known: np.ndarray[Any, Any]) -> list[list[float | None]]:
+    """Pearson's r of every pair of columns of x over the rows where both are known (None where it
+    is undefined: fewer than two such rows, or no spread). x is 0 where it is not known.
+
+    Each column is first shifted by its own mean (r does not change), so the sums below do not
+    cancel: a liar's deviations sit far from 0 with a small spread."""
+    counts = known.sum(axis=0)
+    x = np.where(known > 0, x - x.sum(axis=0) / np.maximum(counts, 1), 0.0)
+    n = np.einsum("ra,rb->ab", known, known)
+    sx = np.einsum("ra,rb->ab", x, known)  # [a, b]: the sum of a's values where b is known too
+    sxx = np.einsum("ra,rb->ab", x * x, known)
+    sxy = np.einsum("ra,rb->ab", x, x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = sxy - sx * sx.T / n
+        var = sxx - sx * sx / n
+        spread = var * var.T
+        r = cov / np.sqrt(spread)
+    ok = (n >= 2) & (spread > 0)
+    return [[float(r[a, b]) if ok[a, b] else None for b in range(len(n))] for a in range(len(n))]
 
 
 def common_funders(store: Store, addresses: list[str]) -> dict[str, list[str]]:

@@ -55,7 +55,7 @@ def _report(rng: random.Random, round_id: int) -> tuple[PackedReport, list[int],
 def _parse(line: str) -> Row:
     fields = line.split(",")
     return (fields[0], *(int(f) if f else None for f in fields[1:4]), fields[4] or None,
-            *(int(f) if f else None for f in fields[5:]))
+            *(int(f) if f else None for f in fields[5:13]))
 
 
 def _rows(blocks: list[ObservationBlock], lines: list[str]) -> list[Row]:
