@@ -14,6 +14,7 @@ from ocr_client.chain.anvil import Anvil
 from ocr_client.chain.rpc import connect
 from ocr_client.feed import Feed
 from ocr_client.reputation.errors import RpcUnavailableError
+from ocr_client.reputation.stalls import STALL_T
 from ocr_client.testing import LocalFeed
 from tests.reputation.conftest import chain_time, honest_values, index, query
 from tests.reputation.rpc_proxy import RpcProxy
@@ -31,17 +32,35 @@ def own_chain() -> Iterator[tuple[Anvil, Web3]]:
 
 
 def push_reports(local: LocalFeed, w3: Web3, count: int, seed: int = 1, empty_blocks: int = 0) -> None:
+    """Oracle 0's source is frozen (its value never moves), so the stalled flags have 1s to carry."""
     rng = random.Random(seed)
     for r in range(count):
-        local.push(honest_values(N, r, rng), timestamps=[chain_time(w3)] * N)
+        values = honest_values(N, r, rng)
+        values[0] = honest_values(1, 0, random.Random(0))[0]
+        local.push(values, timestamps=[chain_time(w3)] * N)
         for _ in range(empty_blocks):
             w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+
+def stored_stalls(db: Path) -> list[tuple[object, ...]]:
+    return query(db, "SELECT feed, oracle, round_id, stalled FROM observations WHERE stalled IS NOT NULL ORDER BY ALL")
+
+
+def window_stalls(db: Path) -> list[tuple[object, ...]]:
+    """The stalled flag as a window over every stored observation (what scoring used to compute)."""
+    lags = " AND ".join(f"o.value = lag(o.value, {i}) OVER h" for i in range(1, STALL_T + 1))
+    return query(db, f"""SELECT * FROM (
+        SELECT o.feed, o.oracle, o.round_id, CASE WHEN lag(o.value, {STALL_T}) OVER h IS NULL THEN NULL
+            WHEN {lags} AND r.answer <> lag(r.answer, {STALL_T}) OVER h THEN 1 ELSE 0 END AS stalled
+        FROM observations o JOIN reports r USING (feed, round_id) WHERE o.oracle IS NOT NULL AND o.value IS NOT NULL
+        WINDOW h AS (PARTITION BY o.feed, o.oracle ORDER BY o.round_id)) WHERE stalled IS NOT NULL ORDER BY ALL""")
 
 
 def table_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
     return {
         "reports": query(db, "SELECT feed, round_id, answer, block_number, tx_hash FROM reports ORDER BY ALL"),
-        "observations": query(db, "SELECT feed, round_id, position, oracle, value, observed_at FROM observations ORDER BY ALL"),
+        "observations": query(db, "SELECT feed, round_id, position, oracle, value, observed_at, stalled FROM observations "
+                                  "ORDER BY ALL"),
         "configs": query(db, "SELECT contract, config_digest FROM configs ORDER BY ALL"),
     }
 
@@ -71,6 +90,9 @@ def test_a_dead_rpc_stops_the_run_and_a_later_run_completes_the_same_data(own_ch
         index(healed.url, [local.address], db, chunk=4)
     index(node.rpc_url, [local.address], tmp_path / "clean.duckdb", from_block=0)
     assert table_rows(db) == table_rows(tmp_path / "clean.duckdb")
+    assert query(db, "SELECT count(*), sum(stalled) FROM observations WHERE stalled IS NOT NULL") == [
+        (N * (8 - STALL_T), 8 - STALL_T)]
+    assert stored_stalls(db) == window_stalls(db)  # the flags carried across the two runs are the definition's
 
 
 def test_a_reorg_rolls_back_orphaned_rows_without_double_counting(own_chain: tuple[Anvil, Web3], db: Path,
