@@ -79,13 +79,11 @@ def _low_int(word: np.ndarray[Any, Any], signed: bool) -> tuple[np.ndarray[Any, 
     return low.astype(np.int64), fits
 
 
-def _hex_column(cells: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """One 0x-hex string per row of a byte matrix (each distinct value formatted once)."""
+def _hex_column(cells: np.ndarray[Any, Any]) -> tuple[list[str], np.ndarray[Any, Any]]:
+    """(the distinct values of a byte matrix's rows as 0x-hex, each row's index into them)."""
     width = cells.shape[1]
     distinct, inverse = np.unique(np.ascontiguousarray(cells).view(f"V{width}").reshape(-1), return_inverse=True)
-    texts = np.array(["0x" + bytes(v).hex() for v in distinct], dtype=object)
-    column: np.ndarray[Any, Any] = texts[inverse.reshape(-1)]
-    return column
+    return ["0x" + bytes(v).hex() for v in distinct], inverse.reshape(-1).astype(np.int32)
 
 
 def _decode_group(contract: str, logs: list[RawLog], numbers: list[int], round_ids: list[int],
@@ -114,27 +112,30 @@ def _decode_group(contract: str, logs: list[RawLog], numbers: list[int], round_i
         matrix, answer = matrix[keep], answer[keep]
         logs, numbers, round_ids = [logs[i] for i in keep], [numbers[i] for i in keep], [round_ids[i] for i in keep]
         n = len(logs)
-    digests = _hex_column(_word(matrix, 0))
-    transmitters = _hex_column(_word(matrix, 3)[:, WORD - ADDRESS_BYTES:])
+    digest_names, digest_of = _hex_column(_word(matrix, 0))
+    transmitter_names, transmitter_of = _hex_column(_word(matrix, 3)[:, WORD - ADDRESS_BYTES:])
     epoch_round = _word_tail(matrix, 1, EPOCH_ROUND_BYTES)
     base = _word_tail(matrix, 4, TIMESTAMP_BYTES)
     rounds = np.array(round_ids, dtype=np.int64)
     blocks = np.array(numbers, dtype=np.int64)
     hashes = [log["transactionHash"] for log in logs]
-    tx_hashes = np.array(hashes, dtype=object)
+    # strings the rows share are named by index (config_digest, transmitter) or are one constant
+    # (feed, contract): the store expands them in SQL, so only the tx hash is a string per row
     columns: dict[str, Any] = {
-        "feed": np.full(n, contract, dtype=object), "contract": np.full(n, contract, dtype=object),
+        "feed": contract, "contract": contract,
         "feed_id": np.ma.masked_all(n, dtype=np.int32),  # type: ignore[no-untyped-call]
-        "round_id": rounds, "config_digest": digests, "epoch": epoch_round >> ROUND_BITS,
-        "round": (epoch_round & ROUND_MASK).astype(np.int32), "answer": answer, "transmitter": transmitters,
+        "round_id": rounds, "config_digest": (digest_names, digest_of), "epoch": epoch_round >> ROUND_BITS,
+        "round": (epoch_round & ROUND_MASK).astype(np.int32), "answer": answer,
+        "transmitter": (transmitter_names, transmitter_of),
         "report_timestamp": base, "observation_count": np.full(n, k, dtype=np.int32), "block_number": blocks,
-        "tx_hash": tx_hashes, "log_index": np.array([int(log["logIndex"], 16) for log in logs], dtype=np.int32),
+        "tx_hash": np.array(hashes, dtype=object),
+        "log_index": np.array([int(log["logIndex"], 16) for log in logs], dtype=np.int32),
     }
     out.report_blocks.append({name: columns[name] for name, _ in TABLE_COLUMNS["reports"]})
     out.tx_hashes.extend(hashes)
     packed = matrix[:, WORD * (heads + 1): WORD * (heads + 1) + PACKED_OBSERVATION_BYTES * k]
-    for digest in dict.fromkeys(digests):
-        rows = np.flatnonzero(digests == digest)
+    for index, digest in enumerate(digest_names):
+        rows = np.flatnonzero(digest_of == index)
         oracles = book.oracles(contract, digest) or ()
         if k:
             out.packed_blocks.append(PackedBlock(contract, oracles, k, rounds[rows], answer[rows], base[rows],

@@ -53,6 +53,9 @@ def _share(flag: str) -> str:
     return f"sum({known} * {flag} END)::DOUBLE / nullif(sum({known} END), 0)"
 
 
+#: Both latency quantiles from one sort (DuckDB computes an aggregate written twice once).
+_LATENCY_QUANTILES: Final[str] = "quantile_disc(latency_s, [0.5, 0.9])"
+
 METRICS: Final[tuple[Metric, ...]] = (
     Metric("inclusion_rate", "s_slots", "sum(included_w)::DOUBLE / nullif(sum(expected_w), 0)", "higher", "share",
            "reports carrying its observation / reports made under configs that list it (decay-weighted)"),
@@ -70,9 +73,9 @@ METRICS: Final[tuple[Metric, ...]] = (
     Metric("effective_gas_price_gwei", "s_tx",
            f"quantile_disc(effective_gas_price, 0.5) FILTER (WHERE status = 1)::DOUBLE / {GWEI}", "lower", "gwei",
            "median effective gas price of its accepted transmissions (needs --receipts)", "receipts"),
-    Metric("latency_median_s", "s_obs", "quantile_disc(latency_s, 0.5)", "lower", "s",
+    Metric("latency_median_s", "s_obs", f"{_LATENCY_QUANTILES}[1]", "lower", "s",
            "median of (block time of the including block - its observation timestamp)", "observation_timestamps"),
-    Metric("latency_p90_s", "s_obs", "quantile_disc(latency_s, 0.9)", "lower", "s",
+    Metric("latency_p90_s", "s_obs", f"{_LATENCY_QUANTILES}[2]", "lower", "s",
            "90th percentile of the same latency", "observation_timestamps"),
     Metric("timestamp_percentile", "s_obs",
            "sum(w * ts_pct_ppm)::DOUBLE / nullif(sum(CASE WHEN ts_pct_ppm IS NOT NULL THEN w END), 0) / 1000000",
@@ -101,7 +104,7 @@ METRICS: Final[tuple[Metric, ...]] = (
     Metric("last_seen", "s_obs", "max(block_time)", "higher", "unix s", "block time of its last included observation"),
     Metric("active_days", "s_obs", "count(DISTINCT block_time // 86400)", "higher", "days",
            "distinct UTC days with an included observation"),
-    Metric("distinct_feeds", "s_obs", "count(DISTINCT feed)", "higher", "feeds", "feeds it observed for"),
+    Metric("distinct_feeds", "s_obs", "count(DISTINCT feed_key)", "higher", "feeds", "feeds it observed for"),
     Metric("total_reports", "s_obs", "count(*)", "higher", "reports", "included observations in the window"),
     Metric("stake", "s_stakes", "sum(staked)::DOUBLE", "higher", "token units",
            "stake at risk, active plus unbonding (index the feed's OracleStaking contract too)", "stakes"),
@@ -135,6 +138,7 @@ def formats_with(capability: str) -> list[str]:
 def build_scope(store: Store, scope: Scope) -> int:
     """Materialise the scope's tables; returns the number of reports in it."""
     con = store.con
+    store.scope_facts.clear()
     where = [_in_list("r.feed", scope.feeds)]
     params: list[object] = []
     if scope.start is not None:
@@ -155,6 +159,10 @@ def build_scope(store: Store, scope: Scope) -> int:
             LEFT JOIN feed_keys k ON k.feed = r.feed
             WHERE {' AND '.join(where)} {recent})
         SELECT *, {decay_sql(age, scope.half_life)} AS w FROM base""", params)
+    lowest = con.execute("SELECT min(round_id) FROM s_reports").fetchone()
+    # the scope's lowest round id as a constant, so the scan of observation_rows skips whole row
+    # groups below it (its zone maps): what makes the recent scope cost its size, not the table's
+    first_round = int(lowest[0]) if lowest and lowest[0] is not None else 0
     signer_formats = formats_with(SIGNERS)
     signable = _in_list("r.format", signer_formats) if signer_formats else "FALSE"
     # A view, not a table: one pass over the stored rows per query that reads it, with nothing
@@ -171,7 +179,7 @@ def build_scope(store: Store, scope: Scope) -> int:
         FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
         JOIN oracle_keys k ON k.oracle_key = o.oracle_key
         LEFT JOIN s_ops op ON op.address = k.oracle
-        WHERE o.value IS NOT NULL""")
+        WHERE o.value IS NOT NULL AND o.round_id >= {first_round}""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_slots AS
         WITH per_config AS (
             SELECT contract, config_digest, any_value({signable}) AS signable, count(*) AS reports, sum(w) AS w
@@ -208,16 +216,24 @@ def build_scope(store: Store, scope: Scope) -> int:
 
 
 def available(store: Store, metric: Metric) -> bool:
-    """Whether the scope's data can support the metric at all (else it is null for everyone)."""
-    if metric.needs in (SIGNERS, OBSERVATION_TIMESTAMPS):
-        fmts = formats_with(metric.needs)
+    """Whether the scope's data can support the metric at all (else it is null for everyone);
+    asked once per kind of need and scope (build_scope forgets the answers)."""
+    known = store.scope_facts
+    if metric.needs not in known:
+        known[metric.needs] = _supports(store, metric.needs)
+    return known[metric.needs]
+
+
+def _supports(store: Store, needs: Needs) -> bool:
+    if needs in (SIGNERS, OBSERVATION_TIMESTAMPS):
+        fmts = formats_with(needs)
         row = store.con.execute(f"SELECT count(*) FROM s_reports WHERE {_in_list('format', fmts) if fmts else 'FALSE'}").fetchone()
         return bool(row and row[0])
-    if metric.needs in ("receipts", "scan_reverts"):
-        row = store.con.execute(f"SELECT bool_and({metric.needs}) FROM contracts WHERE contract IN "
+    if needs in ("receipts", "scan_reverts"):
+        row = store.con.execute(f"SELECT bool_and({needs}) FROM contracts WHERE contract IN "
                                 "(SELECT DISTINCT contract FROM s_reports)").fetchone()
         return bool(row and row[0])
-    if metric.needs == "stakes":
+    if needs == "stakes":
         row = store.con.execute("SELECT count(*) FROM s_stakes").fetchone()
         return bool(row and row[0])
     return True

@@ -71,7 +71,7 @@ class Batch:
     configs: list[Row] = field(default_factory=list)
     config_oracles: list[Row] = field(default_factory=list)
     reports: list[Row] = field(default_factory=list)
-    #: report rows as numpy columns in the table's order (decode_columns.py)
+    #: report rows as columns in the table's order (decode_columns.py; Store._insert_shared takes them)
     report_blocks: list[dict[str, Any]] = field(default_factory=list)
     #: observation rows as CSV lines (derive.py formats them: the hub's and any report the columns do not take)
     observations: list[str] = field(default_factory=list)

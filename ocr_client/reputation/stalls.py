@@ -79,7 +79,7 @@ class StallTracker:
         v = np.concatenate([_array(tail_v, kind), value_array[rows].astype(kind)])
         a = np.concatenate([_array(tail_a, kind), answer_array[rows].astype(kind)])
         source = np.concatenate([np.full(len(tail_f), -1, dtype=np.int64), rows])
-        order = np.lexsort((r, o, f))
+        order = _order(f, o, r)
         f, o, r, v, a, source = f[order], o[order], r[order], v[order], a[order], source[order]
         flags = np.full(len(order), NO_FLAG, dtype=np.int8)
         t = STALL_T
@@ -107,6 +107,22 @@ class StallTracker:
             keep = range(max(int(start), int(end) - STALL_T + 1), int(end) + 1)
             self._tails[int(f[end])][int(o[end])] = [
                 (int(r[i]), int(v[i]), None if a[i] is None else int(a[i])) for i in keep]
+
+
+#: Keys packed into one int64 when they fit: feed and oracle in 20 bits each, the round in 23.
+_KEY_BITS: Final[int] = 20
+_ROUND_BITS: Final[int] = 23
+
+
+def _order(f: np.ndarray[Any, Any], o: np.ndarray[Any, Any], r: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Row order by (feed, oracle, round): one argsort of packed keys when they fit, else a lexsort."""
+    limit, rounds = 1 << _KEY_BITS, 1 << _ROUND_BITS
+    if len(f) and f.max() < limit and o.max() < limit and r.min() >= 0 and r.max() < rounds:
+        packed = (f << (_KEY_BITS + _ROUND_BITS)) | (o << _ROUND_BITS) | r
+        order: np.ndarray[Any, Any] = np.argsort(packed, kind="stable")
+    else:
+        order = np.lexsort((r, o, f))
+    return order
 
 
 def _fits_int64(*columns: list[Any]) -> bool:

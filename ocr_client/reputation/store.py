@@ -70,6 +70,8 @@ class Store:
         self.path = path
         self.meta = meta
         self.stalls = StallTracker(self._stall_tails)
+        #: what the metrics learnt of the scope materialised last (metrics.available)
+        self.scope_facts: dict[str, bool] = {}
         self._keys: dict[str, dict[str, int]] = {}
         self._load_keys()
 
@@ -170,7 +172,7 @@ class Store:
             self._insert("blocks", rows)
         self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
         for columns in batch.report_blocks:
-            self._insert_columns("reports", columns)
+            self._insert_shared("reports", columns)
         derive_pending(batch)
         self._insert_observations(batch.observation_blocks, batch.observations)
         self._insert("signers", batch.signers)
@@ -266,6 +268,31 @@ class Store:
             self._insert_small(table, rows)
             known.update((name, key) for key, name in rows)
         return [known[name] for name in names]
+
+    def _insert_shared(self, table: str, columns: dict[str, Any]) -> None:
+        """Columns in the table's order, each a numpy array, one string for every row, or (names,
+        int32 indices into them): DuckDB expands the last two itself, so no string is made per row."""
+        select: list[str] = []
+        params: list[object] = []
+        arrays: dict[str, Any] = {}
+        for name, _ in TABLE_COLUMNS[table]:
+            column = columns[name]
+            if isinstance(column, str):
+                select.append("?::VARCHAR")
+                params.append(column)
+            elif isinstance(column, tuple):
+                names, index = column
+                select.append(f"list_extract(?::VARCHAR[], {name} + 1)")
+                params.append(list(names))
+                arrays[name] = index
+            else:
+                select.append(name)
+                arrays[name] = column
+        self.con.register("ocr_rep_columns", arrays)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT {', '.join(select)} FROM ocr_rep_columns", params)
+        finally:
+            self.con.unregister("ocr_rep_columns")
 
     def _insert_observations(self, blocks: Sequence[ObservationBlock], lines: Sequence[str]) -> None:
         """Every observation row of a batch: the stalled flags over all of them at once (a feed's

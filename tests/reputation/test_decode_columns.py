@@ -68,7 +68,10 @@ def _rows(batch: Batch) -> dict[str, list[Row]]:
     derive_pending(batch)
     reports = [tuple(r) for r in batch.reports]
     for block in batch.report_blocks:
-        columns = [np.ma.masked_array(block[name]).tolist() for name, _ in TABLE_COLUMNS["reports"]]
+        n = len(block["round_id"])
+        columns = [[block[name]] * n if isinstance(block[name], str)
+                   else [block[name][0][i] for i in block[name][1]] if isinstance(block[name], tuple)
+                   else np.ma.masked_array(block[name]).tolist() for name, _ in TABLE_COLUMNS["reports"]]
         reports.extend(zip(*columns, strict=True))
     observations = [tuple(line.split(",")) for line in batch.observations]
     for obs in batch.observation_blocks:
