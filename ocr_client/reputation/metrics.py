@@ -1,10 +1,12 @@
 """Every metric: a name, a definition, a direction, a unit, and one SQL aggregate over a scope.
 
-A scope is a set of reports (feeds x window, or the recent slice) materialised into temporary
-tables that the metrics read (docs/reputation.md lists their columns):
+A scope is a set of reports (feeds x window) and its parts (all of it, and optionally the last R
+reports of each feed), materialised into temporary tables and views that the metrics read
+(docs/reputation.md lists their columns); each source ``X`` has ``X_parts``, its rows once per
+part, so one aggregate per source scores every part:
 
 - ``s_slots``: per (entity, config digest): reports it was expected in, included in, signed;
-- ``s_obs``: one row per observation with its derived accuracy and latency columns (derive.py);
+- ``s_obs``: one row per observation with its derived accuracy and latency columns (derive.py), a view;
 - ``s_sent``: one row per report, by its transmitter;
 - ``s_tx``: receipts of transmissions and failed attempts, by sender.
 
@@ -32,12 +34,13 @@ Direction = Literal["higher", "lower"]
 Needs = Literal["signers", "observation_timestamps", "receipts", "scan_reverts", "stakes", ""]
 
 GWEI: Final[int] = 10**9
+DAY_S: Final[int] = 86400
 
 
 @dataclass(frozen=True)
 class Metric:
     name: str
-    source: Literal["s_slots", "s_obs", "s_sent", "s_tx", "s_stakes"]
+    source: Literal["s_slots", "s_obs", "s_days", "s_sent", "s_tx", "s_stakes"]
     sql: str
     direction: Direction
     unit: str
@@ -102,9 +105,9 @@ METRICS: Final[tuple[Metric, ...]] = (
            f"share of its observations equal to its previous {STALL_T} while the report median moved"),
     Metric("first_seen", "s_obs", "min(block_time)", "lower", "unix s", "block time of its first included observation"),
     Metric("last_seen", "s_obs", "max(block_time)", "higher", "unix s", "block time of its last included observation"),
-    Metric("active_days", "s_obs", "count(DISTINCT block_time // 86400)", "higher", "days",
+    Metric("active_days", "s_days", "count(DISTINCT day)", "higher", "days",
            "distinct UTC days with an included observation"),
-    Metric("distinct_feeds", "s_obs", "count(DISTINCT feed_key)", "higher", "feeds", "feeds it observed for"),
+    Metric("distinct_feeds", "s_days", "count(DISTINCT feed_key)", "higher", "feeds", "feeds it observed for"),
     Metric("total_reports", "s_obs", "count(*)", "higher", "reports", "included observations in the window"),
     Metric("stake", "s_stakes", "sum(staked)::DOUBLE", "higher", "token units",
            "stake at risk, active plus unbonding (index the feed's OracleStaking contract too)", "stakes"),
@@ -115,9 +118,15 @@ METRIC_NAMES: Final[tuple[str, ...]] = tuple(m.name for m in METRICS)
 BY_NAME: Final[dict[str, Metric]] = {m.name: m for m in METRICS}
 
 
+#: The parts of a scope: every report in it, and (when asked) the last R of each feed.
+LIFETIME: Final[str] = "lifetime"
+RECENT: Final[str] = "recent"
+
+
 @dataclass(frozen=True)
 class Scope:
-    """Reports to look at: feeds, [start, end] block times, optionally only the last ``recent`` per feed."""
+    """Reports to look at: feeds, [start, end] block times; with ``recent`` the last R reports of
+    each feed are scored too, as a second part of the same scope (one pass over the data scores both)."""
 
     feeds: tuple[str, ...]
     start: int | None = None
@@ -135,8 +144,14 @@ def formats_with(capability: str) -> list[str]:
     return [name for name, caps in CAPABILITIES.items() if capability in caps]
 
 
-def build_scope(store: Store, scope: Scope) -> int:
-    """Materialise the scope's tables; returns the number of reports in it."""
+def _member(alias: str) -> str:
+    """Whether a row (with an ``in_recent`` column) belongs to part ``p.part``."""
+    return f"(p.part = '{LIFETIME}' OR {alias}.in_recent)"
+
+
+def build_scope(store: Store, scope: Scope) -> dict[str, int]:
+    """Materialise the scope's tables; returns the number of reports in each part (a part without
+    reports is absent)."""
     con = store.con
     store.scope_facts.clear()
     where = [_in_list("r.feed", scope.feeds)]
@@ -147,59 +162,82 @@ def build_scope(store: Store, scope: Scope) -> int:
     if scope.end is not None:
         where.append("b.timestamp <= ?")
         params.append(scope.end)
-    recent = ""
+    in_recent = "FALSE"
     if scope.recent is not None:
-        recent = ("QUALIFY row_number() OVER (PARTITION BY r.feed ORDER BY r.block_number DESC, r.log_index DESC) "
-                  f"<= {int(scope.recent)}")
+        in_recent = (f"row_number() OVER (PARTITION BY r.feed ORDER BY r.block_number DESC, r.log_index DESC) "
+                     f"<= {int(scope.recent)}")
+    parts = [LIFETIME] if scope.recent is None else [LIFETIME, RECENT]
+    con.execute("CREATE OR REPLACE TEMP TABLE s_parts AS SELECT unnest(?::VARCHAR[]) AS part", [parts])
     age = "max(block_time) OVER () - block_time"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_reports AS
         WITH base AS (
-            SELECT r.*, b.timestamp AS block_time, c.format, k.feed_key FROM reports r
+            SELECT r.*, b.timestamp AS block_time, c.format, k.feed_key, {in_recent} AS in_recent,
+                   g.rowid AS config_key FROM reports r
             JOIN blocks b ON b.number = r.block_number JOIN contracts c ON c.contract = r.contract
             LEFT JOIN feed_keys k ON k.feed = r.feed
-            WHERE {' AND '.join(where)} {recent})
+            LEFT JOIN configs g ON g.contract = r.contract AND g.config_digest = r.config_digest
+            WHERE {' AND '.join(where)})
         SELECT *, {decay_sql(age, scope.half_life)} AS w FROM base""", params)
     lowest = con.execute("SELECT min(round_id) FROM s_reports").fetchone()
     # the scope's lowest round id as a constant, so the scan of observation_rows skips whole row
-    # groups below it (its zone maps): what makes the recent scope cost its size, not the table's
+    # groups below it (its zone maps)
     first_round = int(lowest[0]) if lowest and lowest[0] is not None else 0
     signer_formats = formats_with(SIGNERS)
     signable = _in_list("r.format", signer_formats) if signer_formats else "FALSE"
-    # A view, not a table: one pass over the stored rows per query that reads it, with nothing
-    # materialised (every per-row figure is stored or a cheap expression; the join is on keys).
+    # Views, not tables: one pass over the stored rows per query that reads them, with nothing
+    # materialised (every per-row figure is stored or a cheap expression; the joins are on keys).
+    # Each source X has X_parts, its rows once per part they belong to, which the metrics group by.
+    # every oracle with its entity (operator, else address): one small table the views join by key
+    con.execute("""CREATE OR REPLACE TEMP TABLE s_entities AS
+        SELECT k.oracle_key, k.oracle AS address, coalesce(op.operator, k.oracle) AS entity
+        FROM oracle_keys k LEFT JOIN s_ops op ON op.address = k.oracle""")
     con.execute(f"""CREATE OR REPLACE TEMP VIEW s_obs AS
-        SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, k.oracle, o.value,
-            o.observed_at, o.block_number,
-            o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled,
-            coalesce(op.operator, k.oracle) AS entity, k.oracle AS address, r.contract, r.config_digest, r.block_time,
-            r.w, r.answer, r.block_time - o.observed_at AS latency_s,
+        SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, e.address AS oracle, o.value,
+            o.observed_at, o.block_number, o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled,
+            e.entity, e.address, r.contract, r.config_digest, r.config_key, r.block_time,
+            r.w, r.answer, r.in_recent, r.block_time - o.observed_at AS latency_s,
             CASE WHEN r.answer <> 0 THEN o.abs_dev::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS dev_bps,
             CASE WHEN r.answer <> 0 THEN (o.value - r.answer)::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS signed_dev_bps,
             o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z
         FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
-        JOIN oracle_keys k ON k.oracle_key = o.oracle_key
-        LEFT JOIN s_ops op ON op.address = k.oracle
+        JOIN s_entities e ON e.oracle_key = o.oracle_key
         WHERE o.value IS NOT NULL AND o.round_id >= {first_round}""")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW s_obs_parts AS SELECT p.part, o.* FROM s_obs o JOIN s_parts p ON {_member('o')}")
+    # one pass over the observations for what is counted per config and per day: the inclusion
+    # counts (s_slots) and the days and feeds an oracle observed on (s_days)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_included AS
+        WITH counted AS (
+            SELECT part, config_key, oracle_key, feed_key, block_time // {DAY_S} AS day, count(*) AS n, sum(w) AS w
+            FROM s_obs_parts GROUP BY ALL)
+        SELECT c.part, g.contract, g.config_digest, e.address AS oracle, e.entity, c.feed_key, c.day, c.n, c.w
+        FROM counted c JOIN (SELECT DISTINCT config_key, contract, config_digest FROM s_reports) g USING (config_key)
+        JOIN s_entities e USING (oracle_key)""")
+    con.execute("CREATE OR REPLACE TEMP VIEW s_days_parts AS SELECT part, entity, feed_key, day FROM s_included")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_slots AS
         WITH per_config AS (
-            SELECT contract, config_digest, any_value({signable}) AS signable, count(*) AS reports, sum(w) AS w
-            FROM s_reports r GROUP BY contract, config_digest),
+            SELECT p.part, contract, config_digest, any_value({signable}) AS signable, count(*) AS reports, sum(w) AS w
+            FROM s_reports r JOIN s_parts p ON {_member('r')} GROUP BY p.part, contract, config_digest),
         included AS (
-            SELECT contract, config_digest, address AS oracle, count(*) AS n, sum(w) AS w FROM s_obs GROUP BY ALL),
+            SELECT part, contract, config_digest, oracle, sum(n) AS n, sum(w) AS w FROM s_included GROUP BY ALL),
         signed AS (
-            SELECT r.contract, r.config_digest, s.oracle, sum(r.w) AS w
-            FROM signers s JOIN s_reports r ON r.feed = s.feed AND r.round_id = s.round_id GROUP BY ALL)
-        SELECT coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, c.config_digest, c.signable,
-               c.reports AS expected_n, c.w AS expected_w, coalesce(i.n, 0) AS included_n, coalesce(i.w, 0) AS included_w,
-               CASE WHEN c.signable THEN coalesce(s.w, 0) END AS signed_w
+            SELECT p.part, r.contract, r.config_digest, s.oracle, sum(r.w) AS w
+            FROM signers s JOIN s_reports r ON r.feed = s.feed AND r.round_id = s.round_id
+            JOIN s_parts p ON {_member('r')} GROUP BY ALL)
+        SELECT c.part, coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, c.config_digest,
+               c.signable, c.reports AS expected_n, c.w AS expected_w, coalesce(i.n, 0) AS included_n,
+               coalesce(i.w, 0) AS included_w, CASE WHEN c.signable THEN coalesce(s.w, 0) END AS signed_w
         FROM per_config c
         JOIN config_oracles co ON co.contract = c.contract AND co.config_digest = c.config_digest
-        LEFT JOIN included i ON i.contract = c.contract AND i.config_digest = c.config_digest AND i.oracle = co.transmitter
-        LEFT JOIN signed s ON s.contract = c.contract AND s.config_digest = c.config_digest AND s.oracle = co.transmitter
+        LEFT JOIN included i ON i.part = c.part AND i.contract = c.contract AND i.config_digest = c.config_digest
+            AND i.oracle = co.transmitter
+        LEFT JOIN signed s ON s.part = c.part AND s.contract = c.contract AND s.config_digest = c.config_digest
+            AND s.oracle = co.transmitter
         LEFT JOIN s_ops op ON op.address = co.transmitter""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE s_sent AS
-        SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed
+    con.execute("CREATE OR REPLACE TEMP VIEW s_slots_parts AS SELECT * FROM s_slots")
+    con.execute("""CREATE OR REPLACE TEMP VIEW s_sent AS
+        SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed, r.in_recent
         FROM s_reports r LEFT JOIN s_ops op ON op.address = r.transmitter""")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW s_sent_parts AS SELECT p.part, t.* FROM s_sent t JOIN s_parts p ON {_member('t')}")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_tx AS
         SELECT coalesce(op.operator, t.sender) AS entity, t.sender AS address, t.status, t.gas_used,
                t.effective_gas_price, b.timestamp AS block_time
@@ -207,12 +245,15 @@ def build_scope(store: Store, scope: Scope) -> int:
         WHERE t.contract IN (SELECT DISTINCT contract FROM s_reports)
           {'AND b.timestamp >= ' + str(int(scope.start)) if scope.start is not None else ''}
           {'AND b.timestamp <= ' + str(int(scope.end)) if scope.end is not None else ''}""")
+    # transactions and stakes are not reports: both parts see all of the window's
+    con.execute("CREATE OR REPLACE TEMP VIEW s_tx_parts AS SELECT p.part, t.* FROM s_tx t CROSS JOIN s_parts p")
     con.execute("""CREATE OR REPLACE TEMP TABLE s_stakes AS
         SELECT coalesce(op.operator, s.oracle) AS entity, s.oracle AS address, s.staked, s.slashed
         FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
         WHERE s.oracle IN (SELECT DISTINCT address FROM s_slots)""")
-    count = con.execute("SELECT count(*) FROM s_reports").fetchone()
-    return int(count[0]) if count else 0
+    con.execute("CREATE OR REPLACE TEMP VIEW s_stakes_parts AS SELECT p.part, t.* FROM s_stakes t CROSS JOIN s_parts p")
+    counts = con.execute(f"SELECT p.part, count(*) FROM s_reports r JOIN s_parts p ON {_member('r')} GROUP BY p.part").fetchall()
+    return {str(part): int(n) for part, n in counts if n}
 
 
 def available(store: Store, metric: Metric) -> bool:
@@ -245,48 +286,60 @@ MetricValue = float | int | None
 Values = dict[str, dict[str, MetricValue]]
 
 
-def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> tuple[list[str], Values, dict[str, list[str]]]:
-    """(entities, entity -> metric -> value, entity -> its addresses) for the materialised scope.
+@dataclass(frozen=True)
+class Computed:
+    """One part's entities (every oracle listed by a config of a report in it, even one never
+    included), their values (entity -> metric -> value) and their addresses."""
 
-    Entities are every oracle listed by a config of a report in scope (even one never included)."""
+    entities: list[str]
+    values: Values
+    addresses: dict[str, list[str]]
+
+
+def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Computed]:
+    """Every metric of every entity in every part of the materialised scope: one aggregate per
+    source, grouped by part and entity."""
     con = store.con
-    entities = [str(r[0]) for r in con.execute("SELECT DISTINCT entity FROM s_slots ORDER BY entity").fetchall()]
-    addresses: dict[str, list[str]] = {e: [] for e in entities}
-    for entity, address in con.execute("SELECT DISTINCT entity, address FROM s_slots ORDER BY entity, address").fetchall():
-        addresses[str(entity)].append(str(address))
-    values: dict[str, dict[str, MetricValue]] = {e: {m.name: None for m in metrics} for e in entities}
+    out: dict[str, Computed] = {}
+    for part, entity in con.execute("SELECT DISTINCT part, entity FROM s_slots ORDER BY part, entity").fetchall():
+        out.setdefault(str(part), Computed([], {}, {})).entities.append(str(entity))
+    for done in out.values():
+        done.addresses.update({e: [] for e in done.entities})
+        done.values.update({e: {m.name: None for m in metrics} for e in done.entities})
+    for part, entity, address in con.execute(
+            "SELECT DISTINCT part, entity, address FROM s_slots ORDER BY part, entity, address").fetchall():
+        out[str(part)].addresses[str(entity)].append(str(address))
     by_source: dict[str, list[Metric]] = {}
     for m in metrics:
         if available(store, m):
             by_source.setdefault(m.source, []).append(m)
-    raw: dict[str, dict[str, object]] = {}
+    raw: dict[tuple[str, str], dict[str, object]] = {}
     for source, group in by_source.items():
         sqls = list(dict.fromkeys(m.sql for m in group))  # metrics sharing an aggregate compute it once
         cols = ", ".join(sqls)
-        for row in con.execute(f"SELECT entity, {cols} FROM {source} GROUP BY entity").fetchall():
-            entity = str(row[0])
-            if entity not in values:
+        for row in con.execute(f"SELECT part, entity, {cols} FROM {source}_parts GROUP BY part, entity").fetchall():
+            part, entity = str(row[0]), str(row[1])
+            if part not in out or entity not in out[part].values:
                 continue
             for m in group:
-                v = row[1 + sqls.index(m.sql)]
+                v = row[2 + sqls.index(m.sql)]
                 if m.relative is None:
-                    values[entity][m.name] = _plain(v, m)
+                    out[part].values[entity][m.name] = _plain(v, m)
                 else:
-                    raw.setdefault(m.name, {})[entity] = v
-    for group in by_source.values():
-        for m in group:
-            if m.relative is not None:
-                judged = m.relative({e: raw.get(m.name, {}).get(e) for e in entities})
-                for e in entities:
-                    values[e][m.name] = judged[e]
-    # counts that are truly zero for an oracle with no rows in a source (but the metric is available)
-    for group in by_source.values():
-        for m in group:
-            if m.sql.startswith(("count(", "sum(included_n", "coalesce(")):
-                for e in entities:
-                    if values[e][m.name] is None:
-                        values[e][m.name] = 0
-    return entities, values, addresses
+                    raw.setdefault((part, m.name), {})[entity] = v
+    for part, done in out.items():
+        for group in by_source.values():
+            for m in group:
+                if m.relative is not None:
+                    judged = m.relative({e: raw.get((part, m.name), {}).get(e) for e in done.entities})
+                    for e in done.entities:
+                        done.values[e][m.name] = judged[e]
+                # counts that are truly zero for an oracle with no rows in a source (but the metric is available)
+                if m.sql.startswith(("count(", "sum(included_n", "coalesce(")):
+                    for e in done.entities:
+                        if done.values[e][m.name] is None:
+                            done.values[e][m.name] = 0
+    return out
 
 
 def _plain(value: object, metric: Metric) -> MetricValue:

@@ -26,7 +26,19 @@ from eth_utils import to_checksum_address
 from ocr_client.reputation import flags as flag_rules
 from ocr_client.reputation import gates
 from ocr_client.reputation.errors import NoDataError, ReputationError
-from ocr_client.reputation.metrics import BY_NAME, METRIC_NAMES, METRICS, MetricValue, Scope, available, build_scope, compute
+from ocr_client.reputation.metrics import (
+    BY_NAME,
+    LIFETIME,
+    METRIC_NAMES,
+    METRICS,
+    RECENT,
+    Computed,
+    MetricValue,
+    Scope,
+    available,
+    build_scope,
+    compute,
+)
 from ocr_client.reputation.schema import SCHEMA_VERSION
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.sybil import PairEvidence, common_funders, suspicious_pairs
@@ -125,10 +137,16 @@ class _Scored:
     weights: dict[str, int]
 
 
-def _score_scope(store: Store, scope: Scope, weights: dict[str, int]) -> _Scored | None:
-    if build_scope(store, scope) == 0:
-        return None
-    entities, values, addresses = compute(store)
+def _score_scope(store: Store, scope: Scope, weights: dict[str, int]) -> dict[str, _Scored]:
+    """Scores of every part of the scope (lifetime, and recent when the scope asks); a part without
+    reports is absent."""
+    if not build_scope(store, scope):
+        return {}
+    return {part: _score_part(store, done, weights) for part, done in compute(store).items()}
+
+
+def _score_part(store: Store, done: Computed, weights: dict[str, int]) -> _Scored:
+    entities, values = done.entities, done.values
     usable = {name: w for name, w in weights.items()
               if available(store, BY_NAME[name]) and any(values[e][name] is not None for e in entities)}
     total = sum(usable.values())
@@ -136,7 +154,7 @@ def _score_scope(store: Store, scope: Scope, weights: dict[str, int]) -> _Scored
     ranked = {e: (sum(w * normalised[name][e] for name, w in usable.items()) // total if total else 0) for e in entities}
     factors = gates.gate_factors(values, tuple(usable))
     scores = {e: ranked[e] * factors[e] // PPM for e in entities}
-    return _Scored(entities, addresses, values, scores, usable)
+    return _Scored(entities, done.addresses, values, scores, usable)
 
 
 def resolve_feeds(store: Store, wanted: Sequence[str]) -> list[str]:
@@ -179,15 +197,15 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
                              "WHERE r.feed IN (SELECT unnest(?))", [feeds])
     latest = int(latest_row[0][0]) if latest_row and latest_row[0][0] is not None else 0
     start = options.since.start(latest) if options.since else None
-    base = Scope(tuple(feeds), start=start, half_life=options.half_life)
-    lifetime = _score_scope(store, base, weights)
+    parts = _score_scope(store, Scope(tuple(feeds), start=start, recent=options.recent, half_life=options.half_life),
+                         weights)
+    lifetime = parts.get(LIFETIME)
     if lifetime is None:
         raise NoDataError(f"no reports of {', '.join(feeds)} in the window "
                           f"(since {start}, newest report at {latest}): widen --since")
+    recent = parts.get(RECENT)
     history = store.query("SELECT min(block_time), max(block_time), count(*) FROM s_reports")[0]
     flagged, _ = suspicious_pairs(store) if options.sybil else ([], [])
-    recent = _score_scope(store, Scope(tuple(feeds), start=start, recent=options.recent, half_life=options.half_life),
-                          weights)
     oracles = _rank(store, lifetime, recent, flagged, (int(history[0]), int(history[1]), int(history[2])))
     feed_rows = _feed_rows(store, feeds, options, weights, start, oracles)
     categories = _categories(store, feeds, options, weights, start)
@@ -264,10 +282,11 @@ def _feed_rows(store: Store, feeds: list[str], options: ScoreOptions, weights: d
 
 def _sub_ranking(store: Store, feeds: tuple[str, ...], options: ScoreOptions, weights: dict[str, int],
                  start: int | None) -> list[dict[str, Any]]:
-    life = _score_scope(store, Scope(feeds, start=start, half_life=options.half_life), weights)
+    parts = _score_scope(store, Scope(feeds, start=start, recent=options.recent, half_life=options.half_life), weights)
+    life = parts.get(LIFETIME)
     if life is None:
         return []
-    recent = _score_scope(store, Scope(feeds, start=start, recent=options.recent, half_life=options.half_life), weights)
+    recent = parts.get(RECENT)
     finals = {e: min(s, recent.scores[e]) if recent is not None and e in recent.scores else s
               for e, s in life.scores.items()}
     names = {e: to_checksum_address(life.addresses[e][0]) if life.addresses[e] else e for e in life.entities}

@@ -97,7 +97,7 @@ def _all_pairs(store: Store) -> list[PairEvidence]:
                         QUALIFY row_number() OVER (PARTITION BY feed ORDER BY round_id DESC) <= {MAX_REPORTS_PER_FEED})
         SELECT s.feed_key, s.round_id, s.oracle_key, {{value}} AS value, s.signed_dev_bps, s.observed_at
         FROM s_obs s SEMI JOIN latest l ON l.feed_key = s.feed_key AND l.round_id = s.round_id
-        ORDER BY s.feed_key"""
+        ORDER BY s.feed_key, s.round_id"""
     columns = store.con.execute(select.format(value="TRY_CAST(s.value - s.answer AS BIGINT)")).fetchnumpy()
     values: Any = columns["value"]
     if _nulls(values).any():  # a deviation beyond int64: compare the text
@@ -121,11 +121,12 @@ def _feed_pairs(feed: str, rounds: np.ndarray[Any, Any], oracles: np.ndarray[Any
                 values: np.ndarray[Any, Any], deviations: np.ndarray[Any, Any], stamps: Any) -> list[PairEvidence]:
     """The pair figures of one feed's rows (one per oracle per report); ``stamps`` may be masked
     (a format without observation timestamps: nobody is later)."""
-    _, row = np.unique(rounds, return_inverse=True)
-    keys, col = np.unique(oracles, return_inverse=True)
-    by_address = np.argsort(np.array([names[int(k)] for k in keys]))  # pairs are (lower address, higher)
-    col = np.argsort(by_address)[col]
-    addresses = [names[int(keys[i])] for i in by_address]
+    row = np.concatenate([[0], np.cumsum(rounds[1:] != rounds[:-1])])  # the rows come in round order
+    keys = np.flatnonzero(np.bincount(oracles))
+    addresses = sorted(names[int(k)] for k in keys)  # columns in address order: pairs are (lower, higher)
+    column_of = np.zeros(int(keys.max()) + 1, dtype=np.int64)
+    column_of[keys] = np.argsort(np.argsort([names[int(k)] for k in keys]))
+    col = column_of[oracles]
     shape = (int(row.max()) + 1, len(keys))
     present = np.zeros(shape, dtype=bool)
     present[row, col] = True
