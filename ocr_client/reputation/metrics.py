@@ -178,31 +178,13 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
             LEFT JOIN configs g ON g.contract = r.contract AND g.config_digest = r.config_digest
             WHERE {' AND '.join(where)})
         SELECT *, {decay_sql(age, scope.half_life)} AS w FROM base""", params)
-    lowest = con.execute("SELECT min(round_id) FROM s_reports").fetchone()
-    # the scope's lowest round id as a constant, so the scan of observation_rows skips whole row
-    # groups below it (its zone maps)
-    first_round = int(lowest[0]) if lowest and lowest[0] is not None else 0
     signer_formats = formats_with(SIGNERS)
     signable = _in_list("r.format", signer_formats) if signer_formats else "FALSE"
-    # Views, not tables: one pass over the stored rows per query that reads them, with nothing
-    # materialised (every per-row figure is stored or a cheap expression; the joins are on keys).
-    # Each source X has X_parts, its rows once per part they belong to, which the metrics group by.
     # every oracle with its entity (operator, else address): one small table the views join by key
     con.execute("""CREATE OR REPLACE TEMP TABLE s_entities AS
         SELECT k.oracle_key, k.oracle AS address, coalesce(op.operator, k.oracle) AS entity
         FROM oracle_keys k LEFT JOIN s_ops op ON op.address = k.oracle""")
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW s_obs AS
-        SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, e.address AS oracle, o.value,
-            o.observed_at, o.block_number, o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled,
-            e.entity, e.address, r.contract, r.config_digest, r.config_key, r.block_time,
-            r.w, r.answer, r.in_recent, r.block_time - o.observed_at AS latency_s,
-            CASE WHEN r.answer <> 0 THEN o.abs_dev::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS dev_bps,
-            CASE WHEN r.answer <> 0 THEN (o.value - r.answer)::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS signed_dev_bps,
-            o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z
-        FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
-        JOIN s_entities e ON e.oracle_key = o.oracle_key
-        WHERE o.value IS NOT NULL AND o.round_id >= {first_round}""")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW s_obs_parts AS SELECT p.part, o.* FROM s_obs o JOIN s_parts p ON {_member('o')}")
+    _create_views(store, "rows", _ROW_VIEWS)
     # one pass over the observations for what is counted per config and per day: the inclusion
     # counts (s_slots) and the days and feeds an oracle observed on (s_days)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_included AS
@@ -212,7 +194,6 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
         SELECT c.part, g.contract, g.config_digest, e.address AS oracle, e.entity, c.feed_key, c.day, c.n, c.w
         FROM counted c JOIN (SELECT DISTINCT config_key, contract, config_digest FROM s_reports) g USING (config_key)
         JOIN s_entities e USING (oracle_key)""")
-    con.execute("CREATE OR REPLACE TEMP VIEW s_days_parts AS SELECT part, entity, feed_key, day FROM s_included")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_slots AS
         WITH per_config AS (
             SELECT p.part, contract, config_digest, any_value({signable}) AS signable, count(*) AS reports, sum(w) AS w
@@ -233,11 +214,6 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
         LEFT JOIN signed s ON s.part = c.part AND s.contract = c.contract AND s.config_digest = c.config_digest
             AND s.oracle = co.transmitter
         LEFT JOIN s_ops op ON op.address = co.transmitter""")
-    con.execute("CREATE OR REPLACE TEMP VIEW s_slots_parts AS SELECT * FROM s_slots")
-    con.execute("""CREATE OR REPLACE TEMP VIEW s_sent AS
-        SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed, r.in_recent
-        FROM s_reports r LEFT JOIN s_ops op ON op.address = r.transmitter""")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW s_sent_parts AS SELECT p.part, t.* FROM s_sent t JOIN s_parts p ON {_member('t')}")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_tx AS
         SELECT coalesce(op.operator, t.sender) AS entity, t.sender AS address, t.status, t.gas_used,
                t.effective_gas_price, b.timestamp AS block_time
@@ -245,15 +221,54 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
         WHERE t.contract IN (SELECT DISTINCT contract FROM s_reports)
           {'AND b.timestamp >= ' + str(int(scope.start)) if scope.start is not None else ''}
           {'AND b.timestamp <= ' + str(int(scope.end)) if scope.end is not None else ''}""")
-    # transactions and stakes are not reports: both parts see all of the window's
-    con.execute("CREATE OR REPLACE TEMP VIEW s_tx_parts AS SELECT p.part, t.* FROM s_tx t CROSS JOIN s_parts p")
     con.execute("""CREATE OR REPLACE TEMP TABLE s_stakes AS
         SELECT coalesce(op.operator, s.oracle) AS entity, s.oracle AS address, s.staked, s.slashed
         FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
         WHERE s.oracle IN (SELECT DISTINCT address FROM s_slots)""")
-    con.execute("CREATE OR REPLACE TEMP VIEW s_stakes_parts AS SELECT p.part, t.* FROM s_stakes t CROSS JOIN s_parts p")
+    _create_views(store, "aggregates", _AGGREGATE_VIEWS)
     counts = con.execute(f"SELECT p.part, count(*) FROM s_reports r JOIN s_parts p ON {_member('r')} GROUP BY p.part").fetchall()
     return {str(part): int(n) for part, n in counts if n}
+
+
+#: Views over the scope's tables (the same SQL for every scope: created once per connection, they
+#: read whichever scope the tables hold). Views, not tables: one pass over the stored rows per
+#: query that reads them, with nothing materialised (every per-row figure is stored or a cheap
+#: expression, and the joins are on keys). Each source X has X_parts, its rows once per part they
+#: belong to, which the metrics group by.
+_ROW_VIEWS: Final[tuple[str, ...]] = (
+    f"""CREATE OR REPLACE TEMP VIEW s_obs AS
+        SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, e.address AS oracle, o.value,
+            o.observed_at, o.block_number, o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled,
+            e.entity, e.address, r.contract, r.config_digest, r.config_key, r.block_time,
+            r.w, r.answer, r.in_recent, r.block_time - o.observed_at AS latency_s,
+            CASE WHEN r.answer <> 0 THEN o.abs_dev::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS dev_bps,
+            CASE WHEN r.answer <> 0 THEN (o.value - r.answer)::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS signed_dev_bps,
+            o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z
+        FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
+        JOIN s_entities e ON e.oracle_key = o.oracle_key
+        WHERE o.value IS NOT NULL""",
+    f"CREATE OR REPLACE TEMP VIEW s_obs_parts AS SELECT p.part, o.* FROM s_obs o JOIN s_parts p ON {_member('o')}",
+    """CREATE OR REPLACE TEMP VIEW s_sent AS
+        SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed, r.in_recent
+        FROM s_reports r LEFT JOIN s_ops op ON op.address = r.transmitter""",
+    f"CREATE OR REPLACE TEMP VIEW s_sent_parts AS SELECT p.part, t.* FROM s_sent t JOIN s_parts p ON {_member('t')}",
+)
+_AGGREGATE_VIEWS: Final[tuple[str, ...]] = (
+    "CREATE OR REPLACE TEMP VIEW s_days_parts AS SELECT part, entity, feed_key, day FROM s_included",
+    "CREATE OR REPLACE TEMP VIEW s_slots_parts AS SELECT * FROM s_slots",
+    # transactions and stakes are not reports: both parts see all of the window's
+    "CREATE OR REPLACE TEMP VIEW s_tx_parts AS SELECT p.part, t.* FROM s_tx t CROSS JOIN s_parts p",
+    "CREATE OR REPLACE TEMP VIEW s_stakes_parts AS SELECT p.part, t.* FROM s_stakes t CROSS JOIN s_parts p",
+)
+
+
+def _create_views(store: Store, group: str, statements: Sequence[str]) -> None:
+    """Create a group of views on this connection once (after the tables they read exist)."""
+    if group in store.scope_views:
+        return
+    for sql in statements:
+        store.con.execute(sql)
+    store.scope_views.add(group)
 
 
 def available(store: Store, metric: Metric) -> bool:

@@ -72,6 +72,8 @@ class Store:
         self.stalls = StallTracker(self._stall_tails)
         #: what the metrics learnt of the scope materialised last (metrics.available)
         self.scope_facts: dict[str, bool] = {}
+        #: the groups of scope views created on this connection (metrics._create_views)
+        self.scope_views: set[str] = set()
         self._keys: dict[str, dict[str, int]] = {}
         self._load_keys()
 
