@@ -168,10 +168,15 @@ def measure(url: str, w3: Web3, local: LocalFeed, reports: int, repeat: int, wor
             read_transmission(log)
 
     def hand_decode() -> Batch:
-        """Every row the indexer stores, with the per-report figures (derive_columns.py)."""
+        """Every row the indexer stores, with the per-report figures: the run decoder the indexer
+        uses (decode_columns.py) and derive_columns.py."""
         batch, book = Batch(), ConfigBook()
-        for log in transmissions:
-            decoder(log, LogPlace.of(log), book, batch)
+        run_decoder = fmt.run_decoders.get(fmt.marker)
+        if run_decoder is not None:
+            run_decoder(transmissions, book, batch)
+        else:
+            for log in transmissions:
+                decoder(log, LogPlace.of(log), book, batch)
         derive_pending(batch)
         return batch
 

@@ -48,9 +48,12 @@ LOW_BYTES: Final[int] = 8
 def decode_transmissions(logs: Sequence[RawLog], book: ConfigBook, out: Batch) -> None:
     """A run of one topic's NewTransmission logs, in order, into the batch's columns."""
     numbers = [int(log["blockNumber"], 16) for log in logs]
+    last = -1
     for number, log in zip(numbers, logs, strict=True):
-        stamp = log.get("blockTimestamp")
-        out.blocks[number] = (log["blockHash"], int(stamp, 16) if stamp else None)
+        if number != last:  # logs come in block order: one entry per block
+            stamp = log.get("blockTimestamp")
+            out.blocks[number] = (log["blockHash"], int(stamp, 16) if stamp else None)
+            last = number
     round_ids = [int(log["topics"][1], 16) for log in logs]
     groups: dict[tuple[str, int], list[int]] = {}
     for i, log in enumerate(logs):
