@@ -330,14 +330,15 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Comp
             by_source.setdefault(m.source, []).append(m)
     raw: dict[tuple[str, str], dict[str, object]] = {}
     for source, group in by_source.items():
-        sqls = list(dict.fromkeys(m.sql for m in group))  # metrics sharing an aggregate compute it once
-        cols = ", ".join(sqls)
+        # metrics sharing an aggregate compute it once: sql -> its column in the row
+        column = {sql: i for i, sql in enumerate(dict.fromkeys(m.sql for m in group), start=2)}
+        cols = ", ".join(column)
         for row in con.execute(f"SELECT part, entity, {cols} FROM {source}_parts GROUP BY part, entity").fetchall():
             part, entity = str(row[0]), str(row[1])
             if part not in out or entity not in out[part].values:
                 continue
             for m in group:
-                v = row[2 + sqls.index(m.sql)]
+                v = row[column[m.sql]]
                 if m.relative is None:
                     out[part].values[entity][m.name] = _plain(v, m)
                 else:

@@ -316,20 +316,19 @@ class Store:
         fields = [line.split(",") for line in lines]
         if fields:
             feed_keys = self._key_of("feed_keys", [f[0] for f in fields])
-            oracle_keys = self._key_of("oracle_keys", [f[4] for f in fields if f[4]])
-            by_name = dict(zip([f[4] for f in fields if f[4]], oracle_keys, strict=True))
+            self._key_of("oracle_keys", [f[4] for f in fields if f[4]])
+            known = self._keys["oracle_keys"]
             feed_parts.append(np.array(feed_keys, dtype=np.int64))
-            oracle_parts.append(np.array([by_name[f[4]] if f[4] else NO_FLAG for f in fields], dtype=np.int64))
+            oracle_parts.append(np.array([known[f[4]] if f[4] else NO_FLAG for f in fields], dtype=np.int64))
             round_parts.append(np.array([int(f[1]) for f in fields], dtype=np.int64))
             value_parts.append(np.array([int(f[5]) if f[5] else None for f in fields], dtype=object))
             answer_parts.append(np.array([int(f[13]) if f[13] else None for f in fields], dtype=object))
         if not feed_parts:
             return
-        mixed = len(value_parts) > 1 and any(v.dtype == object for v in value_parts)
+        # int64 columns and the lines' Python ints concatenate to object arrays, which the tracker compares exactly
         flags = self.stalls.flags(
             np.concatenate(feed_parts), np.concatenate(oracle_parts), np.concatenate(round_parts),
-            np.concatenate([v.astype(object) if mixed else v for v in value_parts]),
-            np.concatenate([a.astype(object) if mixed else a for a in answer_parts]))
+            np.concatenate(value_parts), np.concatenate(answer_parts))
         at = 0
         for block, feed_key, oracle_keys in keyed:
             stalled = flags[at: at + len(block)]
@@ -350,11 +349,9 @@ class Store:
             with os.fdopen(fd, "w") as out:
                 out.write("\n".join(lines))
                 out.write("\n")
-            spec = ", ".join(f"'{c}': '{t}'" for c, t in OBSERVATION_LINE_COLUMNS)
             select = ", ".join("f.feed_key" if c == "feed_key" else "k.oracle_key" if c == "oracle_key" else f"s.{c}"
                                for c, _ in TABLE_COLUMNS["observation_rows"])
-            self.con.execute(f"INSERT INTO observation_rows SELECT {select} FROM read_csv(?, header = false, "
-                             f"columns = {{{spec}}}, nullstr = '', quote = '\"', auto_detect = false) s "
+            self.con.execute(f"INSERT INTO observation_rows SELECT {select} FROM {_csv_scan(OBSERVATION_LINE_COLUMNS)} s "
                              "JOIN feed_keys f ON f.feed = s.feed LEFT JOIN oracle_keys k ON k.oracle = s.oracle", [name])
         finally:
             os.unlink(name)
@@ -373,9 +370,7 @@ class Store:
         return tails
 
     def _load_csv(self, table: str, name: str) -> None:
-        spec = ", ".join(f"'{c}': '{t}'" for c, t in TABLE_COLUMNS[table])
-        self.con.execute(f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, columns = {{{spec}}}, "
-                         "nullstr = '', quote = '\"', auto_detect = false)", [name])
+        self.con.execute(f"INSERT INTO {table} SELECT * FROM {_csv_scan(TABLE_COLUMNS[table])}", [name])
 
     def _insert_small(self, table: str, rows: Sequence[Row]) -> None:
         if not rows:
@@ -388,6 +383,13 @@ class Store:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.con.execute(sql, list(params)).fetchall()]
+
+
+def _csv_scan(columns: Sequence[tuple[str, str]]) -> str:
+    """DuckDB's reader over one of our CSV files (its path the statement's parameter): the columns
+    and types given, nothing guessed, an empty field NULL."""
+    spec = ", ".join(f"'{c}': '{t}'" for c, t in columns)
+    return f"read_csv(?, header = false, columns = {{{spec}}}, nullstr = '', quote = '\"', auto_detect = false)"
 
 
 #: Tables of integer keys for names, and the name column of each.

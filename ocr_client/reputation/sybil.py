@@ -109,7 +109,7 @@ def _all_pairs(store: Store) -> list[PairEvidence]:
     pairs: list[PairEvidence] = []
     bounds: list[int] = np.flatnonzero(np.concatenate([[True], feeds[1:] != feeds[:-1], [True]])).tolist() if len(feeds) else []
     for start, end in itertools.pairwise(bounds):
-        part = slice(int(start), int(end))
+        part = slice(start, end)
         pairs.extend(_feed_pairs(feed_names[int(feeds[start])], np.asarray(columns["round_id"][part]),
                                  np.asarray(columns["oracle_key"][part]), oracle_names, values[part],
                                  _filled(columns["signed_dev_bps"][part].astype(float), np.nan),
@@ -123,9 +123,10 @@ def _feed_pairs(feed: str, rounds: np.ndarray[Any, Any], oracles: np.ndarray[Any
     (a format without observation timestamps: nobody is later)."""
     row = np.concatenate([[0], np.cumsum(rounds[1:] != rounds[:-1])])  # the rows come in round order
     keys = np.flatnonzero(np.bincount(oracles))
-    addresses = sorted(names[int(k)] for k in keys)  # columns in address order: pairs are (lower, higher)
+    seen = [names[int(k)] for k in keys]
+    addresses = sorted(seen)  # columns in address order: pairs are (lower, higher)
     column_of = np.zeros(int(keys.max()) + 1, dtype=np.int64)
-    column_of[keys] = np.argsort(np.argsort([names[int(k)] for k in keys]))
+    column_of[keys] = np.argsort(np.argsort(seen))
     col = column_of[oracles]
     shape = (int(row.max()) + 1, len(keys))
     present = np.zeros(shape, dtype=bool)
