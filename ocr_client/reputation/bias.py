@@ -47,21 +47,25 @@ MAX_N_EFF: Final[int] = 64
 #: A bound on any one clamped deviation whatever the band (so the integers stay far inside HUGEINT).
 MAX_BPS: Final[int] = 1_000_000
 
-_KNOWN: Final[str] = "signed_dev_bps IS NOT NULL"
 _BAND: Final[str] = (f"least({MAX_BPS}, scale::DOUBLE * {ROBUST_BAND * MAD_TO_SD_NUM * BPS} "
                      f"/ ({MAD_TO_SD_DEN} * abs(answer)::DOUBLE))")
-_CLAMPED: Final[str] = f"round(greatest(-{_BAND}, least({_BAND}, signed_dev_bps)) * {CENTI})::BIGINT"
+#: One observation's signed deviation clamped to its report's 2DEV band, in 1/CENTI bp (NULL where
+#: the deviation is unknown): a column of ``s_obs`` (``clamped_dev``) over its ``signed_dev_bps``,
+#: ``scale`` and ``answer``, computed once per row rather than once per sum below.
+CLAMPED_SQL: Final[str] = f"round(greatest(-{_BAND}, least({_BAND}, signed_dev_bps)) * {CENTI})::BIGINT"
+_KNOWN: Final[str] = "clamped_dev IS NOT NULL"
 _W: Final[str] = "w::BIGINT"
 
 #: One aggregate over ``s_obs`` per entity: the integer sums the judgement needs. Each product fits
 #: BIGINT (w <= 10^6 ppm, a clamped deviation <= 10^8) but the squared deviation's weighted one,
-#: which is taken in HUGEINT; DuckDB sums BIGINTs into a HUGEINT, so no sum can overflow.
+#: which is taken in HUGEINT; DuckDB sums BIGINTs into a HUGEINT, so no sum can overflow. A sum of
+#: a product with ``clamped_dev`` skips the rows where it is NULL by itself.
 SUMS_SQL: Final[str] = (
-    f"struct_pack(n := count(*) FILTER (WHERE {_KNOWN}), "
-    f"sw := sum({_W}) FILTER (WHERE {_KNOWN}), "
-    f"sw2 := sum({_W} * {_W}) FILTER (WHERE {_KNOWN}), "
-    f"swd := sum({_W} * {_CLAMPED}) FILTER (WHERE {_KNOWN}), "
-    f"swd2 := sum(({_W} * {_CLAMPED})::HUGEINT * {_CLAMPED}) FILTER (WHERE {_KNOWN}))"
+    "struct_pack(n := count(clamped_dev), "
+    f"sw := sum(CASE WHEN {_KNOWN} THEN {_W} END), "
+    f"sw2 := sum(CASE WHEN {_KNOWN} THEN {_W} * {_W} END), "
+    f"swd := sum({_W} * clamped_dev), "
+    f"swd2 := sum(({_W} * clamped_dev)::HUGEINT * clamped_dev))"
 )
 
 
@@ -118,7 +122,22 @@ def shortest_half_centre(values: list[Fraction]) -> Fraction:
 
 
 def judge(raw: Mapping[str, object]) -> dict[str, Judgement | None]:
-    """entity -> its bias against the committee (None without an observation)."""
+    """entity -> its bias against the committee (None without an observation). ``bias_bps`` and
+    ``bias_t`` are judged from the same figures one after the other (metrics.compute hands both
+    the same mapping), so the judgement of the mapping judged last is kept for the second."""
+    last = _LAST[0] if _LAST else None
+    if last is not None and last[0] is raw:
+        return dict(last[1])
+    out = _judge(raw)
+    _LAST[:] = [(raw, out)]  # holding the mapping keeps its identity from being reused
+    return dict(out)
+
+
+#: (the figures judged last, their judgement)
+_LAST: list[tuple[Mapping[str, object], dict[str, Judgement | None]]] = []
+
+
+def _judge(raw: Mapping[str, object]) -> dict[str, Judgement | None]:
     known = {e: s for e, raw_sums in raw.items() if (s := sums(raw_sums)) is not None}
     out: dict[str, Judgement | None] = {e: None for e in raw}
     if not known:

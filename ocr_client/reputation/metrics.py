@@ -149,6 +149,12 @@ def _member(alias: str) -> str:
     return f"(p.part = '{LIFETIME}' OR {alias}.in_recent)"
 
 
+#: The columns of a stored report a score reads (materialising the rest, such as the tx hash,
+#: cost a third of building the scope's reports).
+_REPORT_COLUMNS: Final[str] = ", ".join(f"r.{c}" for c in (
+    "feed", "contract", "feed_id", "round_id", "config_digest", "answer", "transmitter", "block_number", "log_index"))
+
+
 def build_scope(store: Store, scope: Scope) -> dict[str, int]:
     """Materialise the scope's tables; returns the number of reports in each part (a part without
     reports is absent)."""
@@ -171,8 +177,9 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
     age = "max(block_time) OVER () - block_time"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_reports AS
         WITH base AS (
-            SELECT r.*, b.timestamp AS block_time, c.format, k.feed_key, {in_recent} AS in_recent,
-                   g.rowid AS config_key FROM reports r
+            SELECT {_REPORT_COLUMNS}, b.timestamp AS block_time, c.format, k.feed_key, {in_recent} AS in_recent,
+                   g.rowid AS config_key, CASE WHEN r.answer <> 0 THEN abs(r.answer)::DOUBLE END AS answer_abs
+            FROM reports r
             JOIN blocks b ON b.number = r.block_number JOIN contracts c ON c.contract = r.contract
             LEFT JOIN feed_keys k ON k.feed = r.feed
             LEFT JOIN configs g ON g.contract = r.contract AND g.config_digest = r.config_digest
@@ -237,16 +244,17 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
 #: belong to, which the metrics group by.
 _ROW_VIEWS: Final[tuple[str, ...]] = (
     f"""CREATE OR REPLACE TEMP VIEW s_obs AS
+        SELECT *, {bias.CLAMPED_SQL} AS clamped_dev FROM (
         SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, e.address AS oracle, o.value,
             o.observed_at, o.block_number, o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled,
             e.entity, e.address, r.contract, r.config_digest, r.config_key, r.block_time,
             r.w, r.answer, r.in_recent, r.block_time - o.observed_at AS latency_s,
-            CASE WHEN r.answer <> 0 THEN o.abs_dev::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS dev_bps,
-            CASE WHEN r.answer <> 0 THEN (o.value - r.answer)::DOUBLE * 10000 / abs(r.answer)::DOUBLE END AS signed_dev_bps,
+            o.abs_dev::DOUBLE * 10000 / r.answer_abs AS dev_bps,
+            (o.value - r.answer)::DOUBLE * 10000 / r.answer_abs AS signed_dev_bps,
             o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z
         FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
         JOIN s_entities e ON e.oracle_key = o.oracle_key
-        WHERE o.value IS NOT NULL""",
+        WHERE o.value IS NOT NULL)""",
     f"CREATE OR REPLACE TEMP VIEW s_obs_parts AS SELECT p.part, o.* FROM s_obs o JOIN s_parts p ON {_member('o')}",
     """CREATE OR REPLACE TEMP VIEW s_sent AS
         SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed, r.in_recent
@@ -273,26 +281,27 @@ def _create_views(store: Store, group: str, statements: Sequence[str]) -> None:
 
 def available(store: Store, metric: Metric) -> bool:
     """Whether the scope's data can support the metric at all (else it is null for everyone);
-    asked once per kind of need and scope (build_scope forgets the answers)."""
-    known = store.scope_facts
-    if metric.needs not in known:
-        known[metric.needs] = _supports(store, metric.needs)
-    return known[metric.needs]
+    every kind of need is asked at once, in one statement, the first time after build_scope."""
+    if not store.scope_facts:
+        store.scope_facts.update(_supports(store))
+    return store.scope_facts[metric.needs]
 
 
-def _supports(store: Store, needs: Needs) -> bool:
-    if needs in (SIGNERS, OBSERVATION_TIMESTAMPS):
-        fmts = formats_with(needs)
-        row = store.con.execute(f"SELECT count(*) FROM s_reports WHERE {_in_list('format', fmts) if fmts else 'FALSE'}").fetchone()
-        return bool(row and row[0])
-    if needs in ("receipts", "scan_reverts"):
-        row = store.con.execute(f"SELECT bool_and({needs}) FROM contracts WHERE contract IN "
-                                "(SELECT DISTINCT contract FROM s_reports)").fetchone()
-        return bool(row and row[0])
-    if needs == "stakes":
-        row = store.con.execute("SELECT count(*) FROM s_stakes").fetchone()
-        return bool(row and row[0])
-    return True
+def _supports(store: Store) -> dict[str, bool]:
+    def formats_in_scope(capability: str) -> str:
+        fmts = formats_with(capability)
+        return f"(SELECT count(*) > 0 FROM s_reports WHERE {_in_list('format', fmts) if fmts else 'FALSE'})"
+
+    def every_contract(option: str) -> str:
+        return f"(SELECT coalesce(bool_and({option}), FALSE) FROM contracts WHERE contract IN (SELECT contract FROM s_reports))"
+
+    facts: dict[str, str] = {
+        SIGNERS: formats_in_scope(SIGNERS), OBSERVATION_TIMESTAMPS: formats_in_scope(OBSERVATION_TIMESTAMPS),
+        "receipts": every_contract("receipts"), "scan_reverts": every_contract("scan_reverts"),
+        "stakes": "(SELECT count(*) > 0 FROM s_stakes)", "": "TRUE"}
+    row = store.con.execute(f"SELECT {', '.join(facts.values())}").fetchone()
+    assert row is not None  # a SELECT of scalars has one row
+    return {needs: bool(value) for needs, value in zip(facts, row, strict=True)}
 
 
 MetricValue = float | int | None
@@ -328,6 +337,7 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Comp
     for m in metrics:
         if available(store, m):
             by_source.setdefault(m.source, []).append(m)
+    #: (part, sql) -> entity -> the raw figure of a metric judged against the committee
     raw: dict[tuple[str, str], dict[str, object]] = {}
     for source, group in by_source.items():
         # metrics sharing an aggregate compute it once: sql -> its column in the row
@@ -342,12 +352,16 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Comp
                 if m.relative is None:
                     out[part].values[entity][m.name] = _plain(v, m)
                 else:
-                    raw.setdefault((part, m.name), {})[entity] = v
+                    raw.setdefault((part, m.sql), {})[entity] = v
+    committee: dict[tuple[str, str], dict[str, object]] = {}
     for part, done in out.items():
         for group in by_source.values():
             for m in group:
                 if m.relative is not None:
-                    judged = m.relative({e: raw.get((part, m.name), {}).get(e) for e in done.entities})
+                    # metrics judged from the same figures get the same mapping (bias judges it once)
+                    figures = committee.setdefault((part, m.sql), {e: raw.get((part, m.sql), {}).get(e)
+                                                                   for e in done.entities})
+                    judged = m.relative(figures)
                     for e in done.entities:
                         done.values[e][m.name] = judged[e]
                 # counts that are truly zero for an oracle with no rows in a source (but the metric is available)

@@ -16,6 +16,7 @@ step after SQL is integer arithmetic on values SQL computes deterministically.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -103,28 +104,24 @@ class ScoreResult:
 
 
 def rank_normalise(values: dict[str, MetricValue], direction: str) -> dict[str, int]:
-    """ppm = (2 * oracles beaten + ties) / (2 * (N - 1)); a missing value beats nobody."""
-    entities = list(values)
-    n = len(entities)
+    """ppm = (2 * oracles beaten + ties) / (2 * (N - 1)); a missing value beats nobody.
+
+    Counted from one sort of the known values (bisect for each oracle), so n oracles cost
+    n log n rather than n^2 comparisons."""
+    n = len(values)
     if n <= 1:
-        return {e: PPM for e in entities}
-    sign = 1 if direction == "higher" else -1
+        return {e: PPM for e in values}
+    known = sorted(v for v in values.values() if v is not None)
+    missing = n - len(known)
     out = {}
-    for e in entities:
-        mine = values[e]
+    for e, mine in values.items():
         if mine is None:
             out[e] = 0
             continue
-        beaten = ties = 0
-        for other in entities:
-            if other == e:
-                continue
-            theirs = values[other]
-            if theirs is None or sign * (mine - theirs) > 0:
-                beaten += 1
-            elif mine == theirs:
-                ties += 1
-        out[e] = (2 * beaten + ties) * PPM // (2 * (n - 1))
+        below, above = bisect_left(known, mine), bisect_right(known, mine)
+        worse = below if direction == "higher" else len(known) - above
+        ties = above - below - 1  # the others with its value
+        out[e] = (2 * (worse + missing) + ties) * PPM // (2 * (n - 1))
     return out
 
 

@@ -50,6 +50,22 @@ TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
                ("log_index", "INTEGER")),
 }
 
+#: The other tables the store inserts into, likewise (their rows go in a few at a time).
+OTHER_TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "meta": (("key", "VARCHAR"), ("value", "VARCHAR")),
+    "feed_keys": (("feed_key", "INTEGER"), ("feed", "VARCHAR")),
+    "oracle_keys": (("oracle_key", "INTEGER"), ("oracle", "VARCHAR")),
+    "operators": (("address", "VARCHAR"), ("operator", "VARCHAR")),
+    "funders": (("address", "VARCHAR"), ("funder", "VARCHAR"), ("block_number", "BIGINT"), ("tx_hash", "VARCHAR")),
+}
+
+
+def column_types(table: str) -> list[str]:
+    """The SQL types of a table's columns, in order (the tables the store writes)."""
+    columns = TABLE_COLUMNS.get(table) or OTHER_TABLE_COLUMNS[table]
+    return [kind for _, kind in columns]
+
+
 #: An observation as derive.observation_lines formats it (CSV): the view's columns, then the report's
 #: answer (the stalled flag needs it), then the flag the store appends.
 OBSERVATION_LINE_COLUMNS: Final[tuple[tuple[str, str], ...]] = (

@@ -24,7 +24,15 @@ import numpy as np
 from ocr_client.reputation.derive_columns import ObservationBlock, derive_pending
 from ocr_client.reputation.errors import StoreError
 from ocr_client.reputation.records import Batch, Row
-from ocr_client.reputation.schema import APP, BLOCK_TABLES, DDL, OBSERVATION_LINE_COLUMNS, SCHEMA_VERSION, TABLE_COLUMNS
+from ocr_client.reputation.schema import (
+    APP,
+    BLOCK_TABLES,
+    DDL,
+    OBSERVATION_LINE_COLUMNS,
+    SCHEMA_VERSION,
+    TABLE_COLUMNS,
+    column_types,
+)
 from ocr_client.reputation.stalls import NO_FLAG, STALL_T, StallTracker, Step
 
 HUGEINT_MAX: Final[int] = 2**127 - 1
@@ -75,12 +83,18 @@ class Store:
         #: the groups of scope views created on this connection (metrics._create_views)
         self.scope_views: set[str] = set()
         self._keys: dict[str, dict[str, int]] = {}
+        #: the highest stored block number: a batch of newer blocks needs no delete before its insert
+        self._top_block = self._stored_top_block()
         self._load_keys()
 
     def _load_keys(self) -> None:
         """The name -> key maps of the feed_keys and oracle_keys tables (as committed)."""
         self._keys = {table: {str(name): int(key) for key, name in self.con.execute(
             f"SELECT {column}_key, {column} FROM {table}").fetchall()} for table, column in _KEY_TABLES.items()}
+
+    def _stored_top_block(self) -> int:
+        row = self.con.execute("SELECT max(number) FROM blocks").fetchone()
+        return -1 if row is None or row[0] is None else int(row[0])
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -114,7 +128,7 @@ class Store:
         meta = {"app": APP, "schema_version": SCHEMA_VERSION, "chain_id": str(chain_id)}
         con.execute("BEGIN")
         con.execute(DDL)
-        con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        con.execute("INSERT INTO meta SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])", [list(meta), list(meta.values())])
         con.execute("COMMIT")
         return cls(con, path, meta)
 
@@ -147,6 +161,20 @@ class Store:
             raise
         self.commit()
 
+    @contextmanager
+    def single_threaded(self) -> Iterator[None]:
+        """Run DuckDB on one thread inside: indexing is many small inserts and one commit, where
+        DuckDB's parallel operators cost more than they give (about 7% of a 10,000-report index,
+        docs/reputation.md) and the other core is wanted by the fetch thread and a local RPC node."""
+        row = self.con.execute("SELECT current_setting('threads')").fetchone()
+        before = int(row[0]) if row else 0
+        self.con.execute(f"SET threads = {SINGLE_THREAD}")
+        try:
+            yield
+        finally:
+            if before:
+                self.con.execute(f"SET threads = {before}")
+
     def begin(self) -> None:
         self.con.execute("BEGIN")
 
@@ -156,6 +184,7 @@ class Store:
     def rollback(self) -> None:
         self.con.execute("ROLLBACK")
         self._load_keys()
+        self._top_block = self._stored_top_block()
         self.stalls.reset()
 
     def register(self, contract: str, fmt: str, first_block: int) -> None:
@@ -170,8 +199,10 @@ class Store:
         self._insert("config_oracles", [r for r in batch.config_oracles if (r[0], r[1]) in digests])
         if batch.blocks:
             rows = sorted((n, h, t) for n, (h, t) in batch.blocks.items())
-            self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?))", [[r[0] for r in rows]])
-            self._insert("blocks", rows)
+            if rows[0][0] <= self._top_block:  # a block seen again (its config history, a re-indexed range)
+                self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?::BIGINT[]))", [[r[0] for r in rows]])
+            self._insert_small("blocks", rows)
+            self._top_block = max(self._top_block, rows[-1][0])
         self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
         for columns in batch.report_blocks:
             self._insert_shared("reports", columns)
@@ -373,11 +404,12 @@ class Store:
         self.con.execute(f"INSERT INTO {table} SELECT * FROM {_csv_scan(TABLE_COLUMNS[table])}", [name])
 
     def _insert_small(self, table: str, rows: Sequence[Row]) -> None:
+        """A few rows in one statement: one typed list parameter per column, unnested side by side
+        (binding a parameter per value costs about twice as much)."""
         if not rows:
             return
-        width = len(rows[0])
-        marks = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(rows))
-        self.con.execute(f"INSERT INTO {table} VALUES {marks}", [v for r in rows for v in r])
+        select = ", ".join(f"unnest(?::{t}[])" for t in column_types(table))
+        self.con.execute(f"INSERT INTO {table} SELECT {select}", [list(c) for c in zip(*rows, strict=True)])
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -394,6 +426,9 @@ def _csv_scan(columns: Sequence[tuple[str, str]]) -> str:
 
 #: Tables of integer keys for names, and the name column of each.
 _KEY_TABLES: Final[dict[str, str]] = {"feed_keys": "feed", "oracle_keys": "oracle"}
+
+#: DuckDB threads while indexing (Store.single_threaded).
+SINGLE_THREAD: Final[int] = 1
 
 #: Below this many rows one multi-row INSERT is cheaper than writing a CSV file.
 SMALL_INSERT: Final[int] = 200

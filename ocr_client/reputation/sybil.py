@@ -141,10 +141,15 @@ def _feed_pairs(feed: str, rounds: np.ndarray[Any, Any], oracles: np.ndarray[Any
     timed[row, col] = ~_nulls(stamps)
     known = present & ~np.isnan(dev)
     shared = np.einsum("ra,rb->ab", present.astype(np.int64), present.astype(np.int64))
-    equal = present[:, :, None] & present[:, None, :] & (value[:, :, None] == value[:, None, :])
-    compared = equal & timed[:, :, None] & timed[:, None, :]
-    equal_count = equal.sum(axis=0)
-    later = (compared & (stamp[:, :, None] > stamp[:, None, :])).sum(axis=0)  # [a, b]: a's stamp is the later
+    # one (reports x oracles x oracles) mask, narrowed in place: equal values, then both timed and a's later
+    agree = value[:, :, None] == value[:, None, :]
+    agree &= present[:, :, None]
+    agree &= present[:, None, :]
+    equal_count = np.count_nonzero(agree, axis=0)
+    agree &= timed[:, :, None]
+    agree &= timed[:, None, :]
+    agree &= stamp[:, :, None] > stamp[:, None, :]
+    later = np.count_nonzero(agree, axis=0)  # [a, b]: a's stamp is the later
     correlation = _correlations(np.where(known, dev, 0.0), known.astype(np.float64))
     out: list[PairEvidence] = []
     for a, b in zip(*np.nonzero(np.triu(shared, 1)), strict=True):

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from web3 import Web3
 
-from ocr_client.reputation.bias import SUMS_SQL, Judgement, judge, shortest_half_centre
+from ocr_client.reputation.bias import CLAMPED_SQL, SUMS_SQL, Judgement, judge, shortest_half_centre
 from ocr_client.reputation.gates import gate_factors
 from ocr_client.reputation.window import PPM
 from ocr_client.testing import LocalFeed
@@ -29,7 +29,8 @@ def judged(deviations: dict[str, list[float]], weights: dict[str, list[int]] | N
     con.execute(f"""CREATE TABLE s_obs AS SELECT unnest(?::VARCHAR[]) AS entity, unnest(?::BIGINT[]) AS w,
                     unnest(?::DOUBLE[]) AS signed_dev_bps, {SCALE}::HUGEINT AS scale, {ANSWER}::HUGEINT AS answer""",
                 [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]])
-    raw = {str(e): s for e, s in con.execute(f"SELECT entity, {SUMS_SQL} FROM s_obs GROUP BY entity").fetchall()}
+    raw = {str(e): s for e, s in con.execute(
+        f"SELECT entity, {SUMS_SQL} FROM (SELECT *, {CLAMPED_SQL} AS clamped_dev FROM s_obs) GROUP BY entity").fetchall()}
     return judge({e: raw.get(e) for e in deviations})
 
 

@@ -37,6 +37,24 @@ def test_rank_scores_do_not_depend_on_the_order_oracles_are_listed(vals: dict[st
     assert rank_normalise(dict(vals), "higher") == rank_normalise(reversed_order, "higher")
 
 
+mixed = st.dictionaries(st.text("abcdefgh", min_size=1, max_size=3),
+                        st.one_of(st.none(), st.integers(-3, 3), st.floats(-3, 3, allow_nan=False)), min_size=1, max_size=12)
+
+
+@given(mixed, st.sampled_from(["higher", "lower"]))
+def test_rank_scores_are_the_definition_pair_by_pair(vals: dict[str, float | None], direction: str) -> None:
+    # ppm = (2 * others beaten + others tied) / (2 * (N - 1)), a missing value beating nobody, counted pair by pair
+    sign = 1 if direction == "higher" else -1
+    n = len(vals)
+    expected = {}
+    for a, va in vals.items():
+        others = [vb for b, vb in vals.items() if b != a]
+        beaten = sum(1 for vb in others if va is not None and (vb is None or sign * (va - vb) > 0))
+        ties = sum(1 for vb in others if va is not None and vb == va)
+        expected[a] = PPM if n == 1 else (0 if va is None else (2 * beaten + ties) * PPM // (2 * (n - 1)))
+    assert rank_normalise(dict(vals), direction) == expected
+
+
 def test_decay_halves_every_half_life_in_integers() -> None:
     con = duckdb.connect()
     weights = [con.execute(f"SELECT {decay_sql(str(age), 100)}").fetchone()[0] for age in (0, 50, 100, 200, 10**9)]  # type: ignore[index]
