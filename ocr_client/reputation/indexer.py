@@ -133,9 +133,8 @@ class Indexer:
         """Index every target up to the current head once."""
         head = self.reader.block_number()
         self.progress.head = head
-        with self.store.single_threaded():
-            for target in targets:
-                self._run_target(target, head)
+        for target in targets:
+            self._run_target(target, head)
         return self.progress
 
     def _run_target(self, target: Target, head: int) -> None:

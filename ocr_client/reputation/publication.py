@@ -142,13 +142,18 @@ def recompute(reader: ChainReader, contracts: Sequence[str], from_block: int, to
     """Index ``contracts`` into a fresh store from ``from_block`` to exactly ``to_block`` and score it."""
     capped = CappedReader(reader, to_block)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        store = Store.open(Path(tmp) / "verify.duckdb", write=True, chain_id=capped.chain_id())
+        path = Path(tmp) / "verify.duckdb"
+        writer = Store.open(path, write=True, chain_id=capped.chain_id())
         try:
             targets = resolve_feeds(capped, list(contracts), build_formats())
-            Indexer(capped, store, IndexOptions(from_block=from_block, confirmations=0)).run(targets)
-            return score_table(store, options)
+            Indexer(capped, writer, IndexOptions(from_block=from_block, confirmations=0)).run(targets)
         finally:
-            store.close()
+            writer.close()
+        scored = Store.open(path)  # as `ocr reputation score` scores: read-only, with DuckDB's threads
+        try:
+            return score_table(scored, options)
+        finally:
+            scored.close()
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,12 @@ def _check(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A reader gets DuckDB's threads (scoring's aggregates use them); a writer one thread: indexing
+    is many small inserts and a commit, where parallel operators cost more than they give (about
+    7% of a 10,000-report index, docs/reputation.md) and the other core is wanted by the fetch
+    thread and a local RPC node."""
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config={} if read_only else {"threads": WRITER_THREADS})
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise StoreError(f"{path} is not a usable DuckDB database (corrupt or another kind of file): {first}") from None
@@ -160,20 +164,6 @@ class Store:
             self.rollback()
             raise
         self.commit()
-
-    @contextmanager
-    def single_threaded(self) -> Iterator[None]:
-        """Run DuckDB on one thread inside: indexing is many small inserts and one commit, where
-        DuckDB's parallel operators cost more than they give (about 7% of a 10,000-report index,
-        docs/reputation.md) and the other core is wanted by the fetch thread and a local RPC node."""
-        row = self.con.execute("SELECT current_setting('threads')").fetchone()
-        before = int(row[0]) if row else 0
-        self.con.execute(f"SET threads = {SINGLE_THREAD}")
-        try:
-            yield
-        finally:
-            if before:
-                self.con.execute(f"SET threads = {before}")
 
     def begin(self) -> None:
         self.con.execute("BEGIN")
@@ -427,8 +417,8 @@ def _csv_scan(columns: Sequence[tuple[str, str]]) -> str:
 #: Tables of integer keys for names, and the name column of each.
 _KEY_TABLES: Final[dict[str, str]] = {"feed_keys": "feed", "oracle_keys": "oracle"}
 
-#: DuckDB threads while indexing (Store.single_threaded).
-SINGLE_THREAD: Final[int] = 1
+#: DuckDB threads of a store opened for writing (see _connect).
+WRITER_THREADS: Final[int] = 1
 
 #: Below this many rows one multi-row INSERT is cheaper than writing a CSV file.
 SMALL_INSERT: Final[int] = 200

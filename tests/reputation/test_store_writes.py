@@ -1,10 +1,12 @@
-"""How the store writes: a block seen again replaces its row (in a later run, after a rollback, or
-in the same transaction), small inserts keep every type (HUGEINT, NULL), and indexing runs DuckDB
-on one thread and gives the setting back."""
+"""How the store writes: a block seen again replaces its row (in a later run, or after a rollback),
+small inserts keep every type (HUGEINT, NULL), and a writer runs DuckDB on one thread while a
+reader (scoring) gets all of them."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import duckdb
 
 from ocr_client.reputation.records import Batch
 from ocr_client.reputation.store import Store
@@ -57,10 +59,11 @@ def test_small_inserts_keep_hugeints_and_nulls(tmp_path: Path) -> None:
     store.close()
 
 
-def test_indexing_runs_duckdb_on_one_thread_and_gives_the_setting_back(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "r.duckdb", write=True, chain_id=1)
-    store.con.execute("SET threads = 2")
-    with store.single_threaded():
-        assert store.query("SELECT current_setting('threads')") == [(1,)]
-    assert store.query("SELECT current_setting('threads')") == [(2,)]
-    store.close()
+def test_a_writer_runs_duckdb_on_one_thread_and_a_reader_on_all_of_them(tmp_path: Path) -> None:
+    writer = Store.open(tmp_path / "r.duckdb", write=True, chain_id=1)
+    assert writer.query("SELECT current_setting('threads')") == [(1,)]
+    writer.close()
+    reader = Store.open(tmp_path / "r.duckdb")
+    assert reader.query("SELECT current_setting('threads')") == [(duckdb.connect().execute(
+        "SELECT current_setting('threads')").fetchone()[0],)]  # type: ignore[index]
+    reader.close()
