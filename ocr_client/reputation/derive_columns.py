@@ -168,9 +168,10 @@ def _derive(packed: PackedBlock) -> tuple[ObservationBlock | None, list[PackedRe
 
 def _counts(matrix: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Per cell: how many cells of its row are smaller, and how many are smaller or equal (the
-    reference's bisect_left and bisect_right), from one sort of each row."""
+    reference's bisect_left and bisect_right), from one sort of each row. Equal cells share both
+    counts, so the sort need not be stable (the default one is about three times faster)."""
     n, k = matrix.shape
-    order = np.argsort(matrix, axis=1, kind="stable")
+    order = np.argsort(matrix, axis=1)
     ranked = np.take_along_axis(matrix, order, axis=1)
     at = np.broadcast_to(np.arange(k, dtype=np.int64), (n, k))
     starts = np.ones((n, k), dtype=bool)

@@ -55,10 +55,14 @@ class StallTracker:
         valid = oracle_keys >= 0
         if value_array.dtype == object:
             valid &= np.array([v is not None for v in value_array], dtype=bool)
-        rows = np.flatnonzero(valid)
+        rows: Any = np.flatnonzero(valid)
         if len(rows) == 0:
             return out
-        feeds_here = [int(f) for f in np.unique(feed_keys[rows])]
+        if len(rows) == count:  # every row takes part (the usual chunk): views, not copies
+            rows = slice(None)
+        keys_here = feed_keys[rows]
+        low, high = int(keys_here.min()), int(keys_here.max())
+        feeds_here = [low] if low == high else [int(f) for f in np.unique(keys_here)]  # mostly one feed
         for feed in feeds_here:
             if feed not in self._tails:
                 self._tails[feed] = self._load(feed)
@@ -73,12 +77,12 @@ class StallTracker:
                     tail_a.append(answer)
         exact = value_array.dtype != object and answer_array.dtype != object and _fits_int64(tail_v, tail_a)
         kind: Any = np.int64 if exact else object
-        f = np.concatenate([np.array(tail_f, dtype=np.int64), feed_keys[rows].astype(np.int64)])
-        o = np.concatenate([np.array(tail_o, dtype=np.int64), oracle_keys[rows].astype(np.int64)])
-        r = np.concatenate([np.array(tail_r, dtype=np.int64), round_ids[rows].astype(np.int64)])
-        v = np.concatenate([_array(tail_v, kind), value_array[rows].astype(kind)])
-        a = np.concatenate([_array(tail_a, kind), answer_array[rows].astype(kind)])
-        source = np.concatenate([np.full(len(tail_f), -1, dtype=np.int64), rows])
+        f = np.concatenate([np.array(tail_f, dtype=np.int64), feed_keys[rows].astype(np.int64, copy=False)])
+        o = np.concatenate([np.array(tail_o, dtype=np.int64), oracle_keys[rows].astype(np.int64, copy=False)])
+        r = np.concatenate([np.array(tail_r, dtype=np.int64), round_ids[rows].astype(np.int64, copy=False)])
+        v = np.concatenate([_array(tail_v, kind), value_array[rows].astype(kind, copy=False)])
+        a = np.concatenate([_array(tail_a, kind), answer_array[rows].astype(kind, copy=False)])
+        source = np.concatenate([np.full(len(tail_f), -1, dtype=np.int64), np.arange(count)[rows]])
         order = _order(f, o, r)
         f, o, r, v, a, source = f[order], o[order], r[order], v[order], a[order], source[order]
         flags = np.full(len(order), NO_FLAG, dtype=np.int8)
@@ -112,10 +116,25 @@ class StallTracker:
 #: Keys packed into one int64 when they fit: feed and oracle in 20 bits each, the round in 23.
 _KEY_BITS: Final[int] = 20
 _ROUND_BITS: Final[int] = 23
+#: (feed, oracle) pairs that fit a uint16 group number, which numpy sorts stably by radix.
+_RADIX_GROUPS: Final[int] = 1 << 16
 
 
 def _order(f: np.ndarray[Any, Any], o: np.ndarray[Any, Any], r: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Row order by (feed, oracle, round): one argsort of packed keys when they fit, else a lexsort."""
+    """Row order by (feed, oracle, round), ties in input order.
+
+    The rows mostly come in round order already (the carried tails, then the chunk's reports), so
+    a stable radix sort by (feed, oracle) alone usually gives that order, which is checked; else
+    one argsort of packed keys when they fit, else a lexsort."""
+    if len(f):
+        f_low, o_low = int(f.min()), int(o.min())
+        groups_per_feed = int(o.max()) - o_low + 1
+        if (int(f.max()) - f_low + 1) * groups_per_feed <= _RADIX_GROUPS:
+            group = ((f - f_low) * groups_per_feed + (o - o_low)).astype(np.uint16)
+            by_group: np.ndarray[Any, Any] = np.argsort(group, kind="stable")
+            g, rounds_in_order = group[by_group], r[by_group]
+            if bool(np.all((rounds_in_order[1:] >= rounds_in_order[:-1]) | (g[1:] != g[:-1]))):
+                return by_group
     limit, rounds = 1 << _KEY_BITS, 1 << _ROUND_BITS
     if len(f) and f.max() < limit and o.max() < limit and r.min() >= 0 and r.max() < rounds:
         packed = (f << (_KEY_BITS + _ROUND_BITS)) | (o << _ROUND_BITS) | r

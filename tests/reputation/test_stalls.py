@@ -51,8 +51,9 @@ def _rows(rng: random.Random, count: int, huge: bool) -> list[Row]:
     return rows
 
 
-def _tracked(rows: list[Row], rng: random.Random, as_int64: bool) -> dict[int, int]:
-    """Feed the rows in chunks of random size (each shuffled: the tracker orders them itself)."""
+def _tracked(rows: list[Row], rng: random.Random, as_int64: bool, shuffle: bool = True) -> dict[int, int]:
+    """Feed the rows in chunks of random size (each shuffled unless asked not to: the tracker orders
+    them itself)."""
     stored: list[Row] = []
 
     def load(feed: int) -> dict[int, list[Step]]:  # what the store would answer: its last STALL_T per oracle
@@ -68,7 +69,8 @@ def _tracked(rows: list[Row], rng: random.Random, as_int64: bool) -> dict[int, i
     while at < len(rows):
         size = rng.choice([1, 7, 40, 300])
         chunk = list(range(at, min(at + size, len(rows))))
-        rng.shuffle(chunk)
+        if shuffle:
+            rng.shuffle(chunk)
         if rng.random() < 0.2:
             tracker = StallTracker(load)  # a new run: the tails come from what is stored
         part = [rows[i] for i in chunk]
@@ -96,6 +98,15 @@ def test_int64_columns_give_the_same_flags() -> None:
     rng = random.Random(4)
     rows = [(f, o, r, 0 if v is None else v, 100 if a is None else a) for f, o, r, v, a in _rows(rng, 300, huge=False)]
     assert _tracked(rows, rng, as_int64=True) == _definition(rows)
+
+
+def test_rows_in_round_order_as_the_indexer_hands_them_give_the_same_flags() -> None:
+    # the order the tracker usually sees, which it sorts by (feed, oracle) alone
+    rng = random.Random(5)
+    rows = [(f, o, r, 0 if v is None else v, 100 if a is None else a) for f, o, r, v, a in _rows(rng, 300, huge=False)]
+    assert _tracked(rows, rng, as_int64=True, shuffle=False) == _definition(rows)
+    huge = _rows(rng, 300, huge=True)
+    assert _tracked(huge, rng, as_int64=False, shuffle=False) == _definition(huge)
 
 
 def test_a_reset_reloads_the_history() -> None:
