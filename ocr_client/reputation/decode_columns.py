@@ -47,6 +47,8 @@ LOW_BYTES: Final[int] = 8
 
 def decode_transmissions(logs: Sequence[RawLog], book: ConfigBook, out: Batch) -> None:
     """A run of one topic's NewTransmission logs, in order, into the batch's columns."""
+    if not logs:
+        return
     numbers = [int(log["blockNumber"], 16) for log in logs]
     last = -1
     for number, log in zip(numbers, logs, strict=True):
@@ -55,12 +57,17 @@ def decode_transmissions(logs: Sequence[RawLog], book: ConfigBook, out: Batch) -
             out.blocks[number] = (log["blockHash"], int(stamp, 16) if stamp else None)
             last = number
     round_ids = [int(log["topics"][1], 16) for log in logs]
+    keys = [(log["address"], len(log["data"])) for log in logs]
+    if keys.count(keys[0]) == len(keys) and max(round_ids) < INT64_LIMIT:  # the usual run: one feed, one layout
+        for i in _decode_group(keys[0][0].lower(), list(logs), numbers, round_ids, book, out):
+            decode_transmission(logs[i], LogPlace.of(logs[i]), book, out)
+        return
     groups: dict[tuple[str, int], list[int]] = {}
     for i, log in enumerate(logs):
         if round_ids[i] >= INT64_LIMIT:
             decode_transmission(log, LogPlace.of(log), book, out)
             continue
-        groups.setdefault((log["address"], len(log["data"])), []).append(i)
+        groups.setdefault(keys[i], []).append(i)
     for (address, _), members in groups.items():
         for i in _decode_group(address.lower(), [logs[j] for j in members], [numbers[j] for j in members],
                                [round_ids[j] for j in members], book, out):
