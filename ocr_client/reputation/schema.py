@@ -87,12 +87,19 @@ CREATE TABLE reports (feed VARCHAR, contract VARCHAR, feed_id INTEGER, round_id 
     observation_count INTEGER, block_number BIGINT, tx_hash VARCHAR, log_index INTEGER);
 CREATE TABLE feed_keys (feed_key INTEGER PRIMARY KEY, feed VARCHAR NOT NULL UNIQUE);
 CREATE TABLE oracle_keys (oracle_key INTEGER PRIMARY KEY, oracle VARCHAR NOT NULL UNIQUE);
-CREATE TABLE observation_rows (feed_key INTEGER NOT NULL, round_id BIGINT, position INTEGER, oracle_index INTEGER,
-    oracle_key INTEGER, value HUGEINT, observed_at BIGINT, block_number BIGINT,
+-- Each column's compression is named, so committing a chunk skips trying every method on it (11 ms
+-- of 90 at 10,000 reports): run-length for what repeats per feed or report, bit-packing for the rest.
+CREATE TABLE observation_rows (feed_key INTEGER NOT NULL USING COMPRESSION rle,
+    round_id BIGINT USING COMPRESSION bitpacking, position INTEGER USING COMPRESSION bitpacking,
+    oracle_index INTEGER USING COMPRESSION bitpacking, oracle_key INTEGER USING COMPRESSION bitpacking,
+    value HUGEINT USING COMPRESSION bitpacking, observed_at BIGINT USING COMPRESSION bitpacking,
+    block_number BIGINT USING COMPRESSION rle,
     -- derived when stored (per report, so independent of any window): see derive.py
-    abs_dev HUGEINT, scale HUGEINT, within_2dev INTEGER, rank_ppm BIGINT, ts_pct_ppm BIGINT,
+    abs_dev HUGEINT USING COMPRESSION bitpacking, scale HUGEINT USING COMPRESSION rle,
+    within_2dev INTEGER USING COMPRESSION bitpacking, rank_ppm BIGINT USING COMPRESSION bitpacking,
+    ts_pct_ppm BIGINT USING COMPRESSION bitpacking,
     -- from the oracle's history in the feed: see stalls.py
-    stalled TINYINT);
+    stalled TINYINT USING COMPRESSION bitpacking);
 CREATE VIEW observations AS
     SELECT f.feed, o.round_id, o.position, o.oracle_index, k.oracle, o.value, o.observed_at, o.block_number,
            o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled
