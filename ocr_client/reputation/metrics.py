@@ -325,14 +325,14 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Comp
     source, grouped by part and entity."""
     con = store.con
     out: dict[str, Computed] = {}
-    for part, entity in con.execute("SELECT DISTINCT part, entity FROM s_slots ORDER BY part, entity").fetchall():
-        out.setdefault(str(part), Computed([], {}, {})).entities.append(str(entity))
-    for done in out.values():
-        done.addresses.update({e: [] for e in done.entities})
-        done.values.update({e: {m.name: None for m in metrics} for e in done.entities})
     for part, entity, address in con.execute(
             "SELECT DISTINCT part, entity, address FROM s_slots ORDER BY part, entity, address").fetchall():
-        out[str(part)].addresses[str(entity)].append(str(address))
+        done = out.setdefault(str(part), Computed([], {}, {}))
+        if str(entity) not in done.values:
+            done.entities.append(str(entity))
+            done.values[str(entity)] = {m.name: None for m in metrics}
+            done.addresses[str(entity)] = []
+        done.addresses[str(entity)].append(str(address))
     by_source: dict[str, list[Metric]] = {}
     for m in metrics:
         if available(store, m):
