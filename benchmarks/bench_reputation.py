@@ -123,6 +123,17 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def alternating_medians(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """The medians of ``repeat`` runs of each, run in turns."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in zip((first, second), times, strict=True):
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def measure(url: str, w3: Web3, local: LocalFeed, reports: int, repeat: int, workdir: Path) -> dict[str, Any]:
     reader = JsonRpcReader(url)
     fmt = by_name("ocr-feed", build_formats())
@@ -148,8 +159,8 @@ def measure(url: str, w3: Web3, local: LocalFeed, reports: int, repeat: int, wor
         finally:
             store.close()
 
-    fetch_s = median_time(raw_fetch, repeat)
-    index_s = median_time(index_once, repeat)
+    # the floor and the index alternate, so a machine that slows down for a while slows both
+    fetch_s, index_s = alternating_medians(raw_fetch, index_once, repeat)
     store = Store.open(workdir / f"bench-{reports}.duckdb")
     try:
         counted = store.query("SELECT count(*) FROM reports")[0][0]
