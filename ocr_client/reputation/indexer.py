@@ -134,21 +134,18 @@ class Indexer:
         head = self.reader.block_number()
         self.progress.head = head
         for target in targets:
-            self._run_target(target, head)
+            state = self.store.contract_state(target.contract)
+            if state is None:
+                self._register(target, head)
+            else:
+                if state.format != target.fmt.name:
+                    raise ReputationError(f"{target.contract} was indexed as {state.format}, its code is now "
+                                          f"{target.fmt.name}")
+                self._check_reorg(target.contract)
+            with self.store.transaction():
+                self.store.set_options(target.contract, self.options.receipts, self.options.scan_reverts)
+            self._catch_up(target, head)
         return self.progress
-
-    def _run_target(self, target: Target, head: int) -> None:
-        state = self.store.contract_state(target.contract)
-        if state is None:
-            self._register(target, head)
-        else:
-            if state.format != target.fmt.name:
-                raise ReputationError(f"{target.contract} was indexed as {state.format}, its code is now "
-                                      f"{target.fmt.name}")
-            self._check_reorg(target.contract)
-        with self.store.transaction():
-            self.store.set_options(target.contract, self.options.receipts, self.options.scan_reverts)
-        self._catch_up(target, head)
 
     def follow(self, targets: Sequence[Target], poll_s: float = POLL_S,
                keep_going: Callable[[], bool] = lambda: True) -> Progress:

@@ -65,7 +65,7 @@ def _check(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """A reader gets DuckDB's threads (scoring's aggregates use them); a writer one thread: indexing
     is many small inserts and a commit, where parallel operators cost more than they give (about
-    7% of a 10,000-report index, docs/reputation.md) and the other core is wanted by the fetch
+    8% of a 10,000-report index, docs/reputation.md) and the other core is wanted by the fetch
     thread and a local RPC node."""
     try:
         return duckdb.connect(str(path), read_only=read_only, config={} if read_only else {"threads": WRITER_THREADS})
