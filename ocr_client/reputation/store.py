@@ -87,8 +87,9 @@ class Store:
         #: the groups of scope views created on this connection (metrics._create_views)
         self.scope_views: set[str] = set()
         self._keys: dict[str, dict[str, int]] = {}
-        #: the highest stored block number: a batch of newer blocks needs no delete before its insert
-        self._top_block = self._stored_top_block()
+        #: the highest stored block number (read at the first write): a batch of newer blocks needs
+        #: no delete before its insert
+        self._top_block: int | None = None
         self._load_keys()
 
     def _load_keys(self) -> None:
@@ -132,7 +133,7 @@ class Store:
         meta = {"app": APP, "schema_version": SCHEMA_VERSION, "chain_id": str(chain_id)}
         con.execute("BEGIN")
         con.execute(DDL)
-        con.execute("INSERT INTO meta SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])", [list(meta), list(meta.values())])
+        _insert_rows(con, "meta", list(meta.items()))
         con.execute("COMMIT")
         return cls(con, path, meta)
 
@@ -174,7 +175,7 @@ class Store:
     def rollback(self) -> None:
         self.con.execute("ROLLBACK")
         self._load_keys()
-        self._top_block = self._stored_top_block()
+        self._top_block = None
         self.stalls.reset()
 
     def register(self, contract: str, fmt: str, first_block: int) -> None:
@@ -189,6 +190,8 @@ class Store:
         self._insert("config_oracles", [r for r in batch.config_oracles if (r[0], r[1]) in digests])
         if batch.blocks:
             rows = sorted((n, h, t) for n, (h, t) in batch.blocks.items())
+            if self._top_block is None:
+                self._top_block = self._stored_top_block()
             if rows[0][0] <= self._top_block:  # a block seen again (its config history, a re-indexed range)
                 self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?::BIGINT[]))", [[r[0] for r in rows]])
             self._insert_small("blocks", rows)
@@ -394,17 +397,21 @@ class Store:
         self.con.execute(f"INSERT INTO {table} SELECT * FROM {_csv_scan(TABLE_COLUMNS[table])}", [name])
 
     def _insert_small(self, table: str, rows: Sequence[Row]) -> None:
-        """A few rows in one statement: one typed list parameter per column, unnested side by side
-        (binding a parameter per value costs about twice as much)."""
-        if not rows:
-            return
-        select = ", ".join(f"unnest(?::{t}[])" for t in column_types(table))
-        self.con.execute(f"INSERT INTO {table} SELECT {select}", [list(c) for c in zip(*rows, strict=True)])
+        _insert_rows(self.con, table, rows)
 
     # --- reading ---------------------------------------------------------------------------
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.con.execute(sql, list(params)).fetchall()]
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Row]) -> None:
+    """A few rows in one statement: one typed list parameter per column, unnested side by side
+    (binding a parameter per value costs about twice as much)."""
+    if not rows:
+        return
+    select = ", ".join(f"unnest(?::{t}[])" for t in column_types(table))
+    con.execute(f"INSERT INTO {table} SELECT {select}", [list(c) for c in zip(*rows, strict=True)])
 
 
 def _csv_scan(columns: Sequence[tuple[str, str]]) -> str:
