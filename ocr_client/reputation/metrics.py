@@ -155,11 +155,16 @@ _REPORT_COLUMNS: Final[str] = ", ".join(f"r.{c}" for c in (
     "feed", "contract", "feed_id", "round_id", "config_digest", "answer", "transmitter", "block_number", "log_index"))
 
 
-def build_scope(store: Store, scope: Scope) -> dict[str, int]:
-    """Materialise the scope's tables; returns the number of reports in each part (a part without
-    reports is absent)."""
-    con = store.con
-    store.scope_facts.clear()
+#: |answer| as a double, once per report (NULL for a zero answer: no relative deviation from it).
+ANSWER_ABS_SQL: Final[str] = "CASE WHEN r.answer <> 0 THEN abs(r.answer)::DOUBLE END"
+#: An observation's (``o``) signed deviation from its report's (``r``, with ``answer_abs``) median, in bps.
+SIGNED_DEV_BPS_SQL: Final[str] = "(o.value - r.answer)::DOUBLE * 10000 / r.answer_abs"
+
+
+def scope_reports(scope: Scope, join: str = "") -> tuple[str, list[object]]:
+    """The FROM and WHERE of the scope's stored reports (``r``, with its block ``b``, contract ``c``,
+    feed key ``k`` and any further ``join``), and their parameters: the one definition of which
+    reports a scope holds."""
     where = [_in_list("r.feed", scope.feeds)]
     params: list[object] = []
     if scope.start is not None:
@@ -168,6 +173,17 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
     if scope.end is not None:
         where.append("b.timestamp <= ?")
         params.append(scope.end)
+    return (f"""reports r
+            JOIN blocks b ON b.number = r.block_number JOIN contracts c ON c.contract = r.contract
+            LEFT JOIN feed_keys k ON k.feed = r.feed {join}
+            WHERE {' AND '.join(where)}""", params)
+
+
+def build_scope(store: Store, scope: Scope) -> dict[str, int]:
+    """Materialise the scope's tables; returns the number of reports in each part (a part without
+    reports is absent)."""
+    con = store.con
+    store.scope_facts.clear()
     in_recent = "FALSE"
     if scope.recent is not None:
         in_recent = (f"row_number() OVER (PARTITION BY r.feed ORDER BY r.block_number DESC, r.log_index DESC) "
@@ -175,15 +191,13 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
     parts = [LIFETIME] if scope.recent is None else [LIFETIME, RECENT]
     con.execute("CREATE OR REPLACE TEMP TABLE s_parts AS SELECT unnest(?::VARCHAR[]) AS part", [parts])
     age = "max(block_time) OVER () - block_time"
+    reports, params = scope_reports(
+        scope, "LEFT JOIN configs g ON g.contract = r.contract AND g.config_digest = r.config_digest")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_reports AS
         WITH base AS (
             SELECT {_REPORT_COLUMNS}, b.timestamp AS block_time, c.format, k.feed_key, {in_recent} AS in_recent,
-                   g.rowid AS config_key, CASE WHEN r.answer <> 0 THEN abs(r.answer)::DOUBLE END AS answer_abs
-            FROM reports r
-            JOIN blocks b ON b.number = r.block_number JOIN contracts c ON c.contract = r.contract
-            LEFT JOIN feed_keys k ON k.feed = r.feed
-            LEFT JOIN configs g ON g.contract = r.contract AND g.config_digest = r.config_digest
-            WHERE {' AND '.join(where)})
+                   g.rowid AS config_key, {ANSWER_ABS_SQL} AS answer_abs
+            FROM {reports})
         SELECT *, {decay_sql(age, scope.half_life)} AS w FROM base""", params)
     signer_formats = formats_with(SIGNERS)
     signable = _in_list("r.format", signer_formats) if signer_formats else "FALSE"
@@ -250,7 +264,7 @@ _ROW_VIEWS: Final[tuple[str, ...]] = (
             e.entity, e.address, r.contract, r.config_digest, r.config_key, r.block_time,
             r.w, r.answer, r.in_recent, r.block_time - o.observed_at AS latency_s,
             o.abs_dev::DOUBLE * 10000 / r.answer_abs AS dev_bps,
-            (o.value - r.answer)::DOUBLE * 10000 / r.answer_abs AS signed_dev_bps,
+            {SIGNED_DEV_BPS_SQL} AS signed_dev_bps,
             o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z
         FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
         JOIN s_entities e ON e.oracle_key = o.oracle_key

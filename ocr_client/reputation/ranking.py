@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
@@ -42,7 +43,7 @@ from ocr_client.reputation.metrics import (
 )
 from ocr_client.reputation.schema import SCHEMA_VERSION
 from ocr_client.reputation.store import Store
-from ocr_client.reputation.sybil import PairEvidence, common_funders, suspicious_pairs
+from ocr_client.reputation.sybil import PairEvidence, PairScan, common_funders
 from ocr_client.reputation.weights import DEFAULT_WEIGHTS, integer_weights
 from ocr_client.reputation.window import DEFAULT_RECENT_REPORTS, PPM, Since
 
@@ -194,15 +195,17 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
                              "WHERE r.feed IN (SELECT unnest(?))", [feeds])
     latest = int(latest_row[0][0]) if latest_row and latest_row[0][0] is not None else 0
     start = options.since.start(latest) if options.since else None
-    parts = _score_scope(store, Scope(tuple(feeds), start=start, recent=options.recent, half_life=options.half_life),
-                         weights)
-    lifetime = parts.get(LIFETIME)
-    if lifetime is None:
-        raise NoDataError(f"no reports of {', '.join(feeds)} in the window "
-                          f"(since {start}, newest report at {latest}): widen --since")
-    recent = parts.get(RECENT)
-    history = store.query("SELECT min(block_time), max(block_time), count(*) FROM s_reports")[0]
-    flagged, _ = suspicious_pairs(store) if options.sybil else ([], [])
+    scope = Scope(tuple(feeds), start=start, recent=options.recent, half_life=options.half_life)
+    # the pair analysis reads stored rows only: it runs beside the metrics rather than after them
+    with PairScan(store, scope) if options.sybil else nullcontext() as pair_scan:
+        parts = _score_scope(store, scope, weights)
+        lifetime = parts.get(LIFETIME)
+        if lifetime is None:
+            raise NoDataError(f"no reports of {', '.join(feeds)} in the window "
+                              f"(since {start}, newest report at {latest}): widen --since")
+        recent = parts.get(RECENT)
+        history = store.query("SELECT min(block_time), max(block_time), count(*) FROM s_reports")[0]
+        flagged, _ = pair_scan.result() if pair_scan is not None else ([], [])
     oracles = _rank(store, lifetime, recent, flagged, (int(history[0]), int(history[1]), int(history[2])))
     feed_rows = _feed_rows(store, feeds, options, weights, start, oracles)
     categories = _categories(store, feeds, options, weights, start)

@@ -6,21 +6,29 @@ they agree (the later one is the likely copier). A pair is flagged only against 
 baseline (the median pair), so a feed whose honest oracles all read one coarse source does not
 flag everyone, and independent oracles with ordinary noise flag nobody.
 
-The pair figures are counted on (reports x oracles) matrices, one oracle against all the later
-ones at a time, rather than by a self-join of the observations (k^2 rows per report): SQL selects
-the rows, numpy counts. Equal values are compared as exact integers (their deviation from the
-report's answer), and the correlation is Pearson's over the reports both observed.
+The pair figures are counted on (reports x oracles) matrices rather than by a self-join of the
+observations (k^2 rows per report): SQL selects the rows, numpy counts. Equal values are compared
+as exact integers (their deviation from the report's answer), and the correlation is Pearson's
+over the reports both observed.
+
+The analysis reads only stored tables (the scope's reports by the same definition as the
+metrics', :func:`.metrics.scope_reports`), never the scope's temporary ones, so :class:`PairScan`
+runs it on a connection of its own beside the scoring, which waits on DuckDB most of its time.
 """
 
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from statistics import median
+from types import TracebackType
 from typing import Any, Final
 
+import duckdb
 import numpy as np
 
+from ocr_client.reputation.metrics import ANSWER_ABS_SQL, SIGNED_DEV_BPS_SQL, Scope, scope_reports
 from ocr_client.reputation.store import Store
 
 #: Fewer shared reports than this say nothing either way.
@@ -64,9 +72,33 @@ class PairEvidence:
                 "reason": self.reason}
 
 
-def suspicious_pairs(store: Store) -> tuple[list[PairEvidence], list[PairEvidence]]:
-    """(flagged pairs, every pair) over the materialised scope (``s_obs``), by address."""
-    pairs = _all_pairs(store)
+Pairs = tuple[list[PairEvidence], list[PairEvidence]]
+
+
+class PairScan:
+    """:func:`suspicious_pairs` of a scope on its own cursor and thread, started at once; ``result()``
+    waits for it. Leaving the ``with`` block waits too, so the cursor never outlives the store."""
+
+    def __init__(self, store: Store, scope: Scope) -> None:
+        self._cursor = store.con.cursor()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sybil")
+        self._future = self._pool.submit(suspicious_pairs, self._cursor, scope)
+
+    def result(self) -> Pairs:
+        return self._future.result()
+
+    def __enter__(self) -> PairScan:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._pool.shutdown(wait=True)
+        self._cursor.close()
+
+
+def suspicious_pairs(con: duckdb.DuckDBPyConnection, scope: Scope) -> Pairs:
+    """(flagged pairs, every pair) over the scope's stored observations, by address."""
+    pairs = _all_pairs(con, scope)
     flagged: list[PairEvidence] = []
     for feed in sorted({p.feed for p in pairs}):
         mine = [p for p in pairs if p.feed == feed and p.shared_reports >= MIN_SHARED_REPORTS]
@@ -89,23 +121,26 @@ def suspicious_pairs(store: Store) -> tuple[list[PairEvidence], list[PairEvidenc
     return flagged, pairs
 
 
-def _all_pairs(store: Store) -> list[PairEvidence]:
+def _all_pairs(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[PairEvidence]:
     """Every pair of oracles that observed a common report among each feed's latest
-    MAX_REPORTS_PER_FEED, ordered by feed, then address."""
+    MAX_REPORTS_PER_FEED in the scope, ordered by feed, then address."""
+    reports, params = scope_reports(scope)
     select = f"""
-        WITH latest AS (SELECT feed_key, round_id FROM s_reports
-                        QUALIFY row_number() OVER (PARTITION BY feed ORDER BY round_id DESC) <= {MAX_REPORTS_PER_FEED})
-        SELECT s.feed_key, s.round_id, s.oracle_key, {{value}} AS value, s.signed_dev_bps, s.observed_at
-        FROM s_obs s SEMI JOIN latest l ON l.feed_key = s.feed_key AND l.round_id = s.round_id
-        ORDER BY s.feed_key, s.round_id"""
-    columns = store.con.execute(select.format(value="TRY_CAST(s.value - s.answer AS BIGINT)")).fetchnumpy()
+        WITH r AS (SELECT k.feed_key, r.round_id, r.answer, {ANSWER_ABS_SQL} AS answer_abs FROM {reports}
+                   QUALIFY row_number() OVER (PARTITION BY r.feed ORDER BY r.round_id DESC) <= {MAX_REPORTS_PER_FEED})
+        SELECT o.feed_key, o.round_id, o.oracle_key, {{value}} AS value, {SIGNED_DEV_BPS_SQL} AS signed_dev_bps,
+               o.observed_at
+        FROM observation_rows o JOIN r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
+        WHERE o.value IS NOT NULL AND o.oracle_key IS NOT NULL
+        ORDER BY o.feed_key, o.round_id"""
+    columns = con.execute(select.format(value="TRY_CAST(o.value - r.answer AS BIGINT)"), params).fetchnumpy()
     values: Any = columns["value"]
     if _nulls(values).any():  # a deviation beyond int64: compare the text
-        values = store.con.execute(select.format(value="s.value::VARCHAR")).fetchnumpy()["value"]
+        values = con.execute(select.format(value="o.value::VARCHAR"), params).fetchnumpy()["value"]
     values = np.asarray(values)
     feeds = np.asarray(columns["feed_key"])
-    feed_names = {int(k): str(f) for k, f in store.con.execute("SELECT feed_key, feed FROM feed_keys").fetchall()}
-    oracle_names = {int(k): str(o) for k, o in store.con.execute("SELECT oracle_key, oracle FROM oracle_keys").fetchall()}
+    feed_names = {int(k): str(f) for k, f in con.execute("SELECT feed_key, feed FROM feed_keys").fetchall()}
+    oracle_names = {int(k): str(o) for k, o in con.execute("SELECT oracle_key, oracle FROM oracle_keys").fetchall()}
     pairs: list[PairEvidence] = []
     bounds: list[int] = np.flatnonzero(np.concatenate([[True], feeds[1:] != feeds[:-1], [True]])).tolist() if len(feeds) else []
     for start, end in itertools.pairwise(bounds):
@@ -140,22 +175,30 @@ def _feed_pairs(feed: str, rounds: np.ndarray[Any, Any], oracles: np.ndarray[Any
     timed = np.zeros(shape, dtype=bool)
     timed[row, col] = ~_nulls(stamps)
     known = present & ~np.isnan(dev)
-    shared = np.einsum("ra,rb->ab", present.astype(np.int64), present.astype(np.int64))
-    # one (reports x oracles x oracles) mask, narrowed in place: equal values, then both timed and a's later
+    shared = _gram(present).astype(np.int64)
+    # one (reports x oracles x oracles) mask of equal values both observed
     agree = value[:, :, None] == value[:, None, :]
     agree &= present[:, :, None]
     agree &= present[:, None, :]
     equal_count = np.count_nonzero(agree, axis=0)
-    agree &= timed[:, :, None]
-    agree &= timed[:, None, :]
-    agree &= stamp[:, :, None] > stamp[:, None, :]
-    later = np.count_nonzero(agree, axis=0)  # [a, b]: a's stamp is the later
+    # [a, b]: how often a's stamp is the later when they agree, both timed (few pairs ever agree)
+    later = np.zeros_like(equal_count)
+    for a, b in zip(*np.nonzero(np.triu(equal_count, 1)), strict=True):
+        both = agree[:, a, b] & timed[:, a] & timed[:, b]
+        later[a, b] = np.count_nonzero(both & (stamp[:, a] > stamp[:, b]))
+        later[b, a] = np.count_nonzero(both & (stamp[:, b] > stamp[:, a]))
     correlation = _correlations(np.where(known, dev, 0.0), known.astype(np.float64))
     out: list[PairEvidence] = []
     for a, b in zip(*np.nonzero(np.triu(shared, 1)), strict=True):
         out.append(PairEvidence(feed, addresses[a], addresses[b], int(shared[a, b]), int(equal_count[a, b]),
                                 correlation[a][b], int(later[a, b]), int(later[b, a]), ""))
     return out
+
+
+def _gram(present: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """[a, b]: the rows where both a and b are set, by one matrix product (exact: counts far below 2^53)."""
+    ones = present.astype(np.float64)
+    return np.asarray(np.rint(ones.T @ ones))
 
 
 def _nulls(column: Any) -> np.ndarray[Any, Any]:
@@ -175,10 +218,10 @@ def _correlations(x: np.ndarray[Any, Any], known: np.ndarray[Any, Any]) -> list[
     cancel: a liar's deviations sit far from 0 with a small spread."""
     counts = known.sum(axis=0)
     x = np.where(known > 0, x - x.sum(axis=0) / np.maximum(counts, 1), 0.0)
-    n = np.einsum("ra,rb->ab", known, known)
-    sx = np.einsum("ra,rb->ab", x, known)  # [a, b]: the sum of a's values where b is known too
-    sxx = np.einsum("ra,rb->ab", x * x, known)
-    sxy = np.einsum("ra,rb->ab", x, x)
+    n = known.T @ known
+    sx = x.T @ known  # [a, b]: the sum of a's values where b is known too
+    sxx = (x * x).T @ known
+    sxy = x.T @ x
     with np.errstate(divide="ignore", invalid="ignore"):
         cov = sxy - sx * sx.T / n
         var = sxx - sx * sx / n
