@@ -175,7 +175,7 @@ def _feed_pairs(feed: str, rounds: np.ndarray[Any, Any], oracles: np.ndarray[Any
     timed = np.zeros(shape, dtype=bool)
     timed[row, col] = ~_nulls(stamps)
     known = present & ~np.isnan(dev)
-    shared = _gram(present).astype(np.int64)
+    shared = _products(present.astype(np.int64), present.astype(np.int64))
     # one (reports x oracles x oracles) mask of equal values both observed
     agree = value[:, :, None] == value[:, None, :]
     agree &= present[:, :, None]
@@ -195,10 +195,10 @@ def _feed_pairs(feed: str, rounds: np.ndarray[Any, Any], oracles: np.ndarray[Any
     return out
 
 
-def _gram(present: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """[a, b]: the rows where both a and b are set, by one matrix product (exact: counts far below 2^53)."""
-    ones = present.astype(np.float64)
-    return np.asarray(np.rint(ones.T @ ones))
+def _products(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """[a, b]: the sum over rows of x[:, a] * y[:, b]. By einsum's own loops, not a BLAS product:
+    OpenBLAS threads spin on both cores and would starve the scoring this runs beside."""
+    return np.asarray(np.einsum("ra,rb->ab", x, y))
 
 
 def _nulls(column: Any) -> np.ndarray[Any, Any]:
@@ -218,10 +218,10 @@ def _correlations(x: np.ndarray[Any, Any], known: np.ndarray[Any, Any]) -> list[
     cancel: a liar's deviations sit far from 0 with a small spread."""
     counts = known.sum(axis=0)
     x = np.where(known > 0, x - x.sum(axis=0) / np.maximum(counts, 1), 0.0)
-    n = known.T @ known
-    sx = x.T @ known  # [a, b]: the sum of a's values where b is known too
-    sxx = (x * x).T @ known
-    sxy = x.T @ x
+    n = _products(known, known)
+    sx = _products(x, known)  # [a, b]: the sum of a's values where b is known too
+    sxx = _products(x * x, known)
+    sxy = _products(x, x)
     with np.errstate(divide="ignore", invalid="ignore"):
         cov = sxy - sx * sx.T / n
         var = sxx - sx * sx / n
