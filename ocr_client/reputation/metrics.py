@@ -208,12 +208,19 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
     _create_views(store, "rows", _ROW_VIEWS)
     # one pass over the observations for what is counted per config and per day: the inclusion
     # counts (s_slots) and the days and feeds an oracle observed on (s_days)
+    # counted straight from the stored rows and the scope's reports (what s_obs selects, without its
+    # per-row figures), by whether the report is recent; the parts are summed from those few groups
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_included AS
         WITH counted AS (
-            SELECT part, config_key, oracle_key, feed_key, block_time // {DAY_S} AS day, count(*) AS n, sum(w) AS w
-            FROM s_obs_parts GROUP BY ALL)
+            SELECT r.in_recent, r.config_key, o.oracle_key, o.feed_key, r.block_time // {DAY_S} AS day,
+                   count(*) AS n, sum(r.w) AS w
+            FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
+            WHERE o.value IS NOT NULL GROUP BY ALL),
+        parted AS (
+            SELECT p.part, c.config_key, c.oracle_key, c.feed_key, c.day, sum(c.n)::BIGINT AS n, sum(c.w) AS w
+            FROM counted c JOIN s_parts p ON {_member('c')} GROUP BY ALL)
         SELECT c.part, g.contract, g.config_digest, e.address AS oracle, e.entity, c.feed_key, c.day, c.n, c.w
-        FROM counted c JOIN (SELECT DISTINCT config_key, contract, config_digest FROM s_reports) g USING (config_key)
+        FROM parted c JOIN (SELECT DISTINCT config_key, contract, config_digest FROM s_reports) g USING (config_key)
         JOIN s_entities e USING (oracle_key)""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_slots AS
         WITH per_config AS (
@@ -302,20 +309,16 @@ def available(store: Store, metric: Metric) -> bool:
 
 
 def _supports(store: Store) -> dict[str, bool]:
-    def formats_in_scope(capability: str) -> str:
-        fmts = formats_with(capability)
-        return f"(SELECT count(*) > 0 FROM s_reports WHERE {_in_list('format', fmts) if fmts else 'FALSE'})"
-
-    def every_contract(option: str) -> str:
-        return f"(SELECT coalesce(bool_and({option}), FALSE) FROM contracts WHERE contract IN (SELECT contract FROM s_reports))"
-
-    facts: dict[str, str] = {
-        SIGNERS: formats_in_scope(SIGNERS), OBSERVATION_TIMESTAMPS: formats_in_scope(OBSERVATION_TIMESTAMPS),
-        "receipts": every_contract("receipts"), "scan_reverts": every_contract("scan_reverts"),
-        "stakes": "(SELECT count(*) > 0 FROM s_stakes)", "": "TRUE"}
-    row = store.con.execute(f"SELECT {', '.join(facts.values())}").fetchone()
-    assert row is not None  # a SELECT of scalars has one row
-    return {needs: bool(value) for needs, value in zip(facts, row, strict=True)}
+    """The formats in scope and every option of their contracts, in one statement."""
+    row = store.con.execute("""
+        SELECT list(DISTINCT s.format), coalesce(bool_and(c.receipts), FALSE), coalesce(bool_and(c.scan_reverts), FALSE),
+               (SELECT count(*) > 0 FROM s_stakes)
+        FROM (SELECT DISTINCT contract, format FROM s_reports) s JOIN contracts c USING (contract)""").fetchone()
+    assert row is not None  # an aggregate without GROUP BY has one row
+    formats = set(row[0] or ())
+    return {SIGNERS: bool(formats & set(formats_with(SIGNERS))),
+            OBSERVATION_TIMESTAMPS: bool(formats & set(formats_with(OBSERVATION_TIMESTAMPS))),
+            "receipts": bool(row[1]), "scan_reverts": bool(row[2]), "stakes": bool(row[3]), "": True}
 
 
 MetricValue = float | int | None

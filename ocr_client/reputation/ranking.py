@@ -157,10 +157,21 @@ def _score_part(store: Store, done: Computed, weights: dict[str, int]) -> _Score
 
 def resolve_feeds(store: Store, wanted: Sequence[str]) -> list[str]:
     """Every indexed feed, or those named (an address means all of that contract's feeds)."""
-    feeds = [str(r[0]) for r in store.query("SELECT DISTINCT feed FROM reports ORDER BY feed")]
-    contracts = {str(r[0]) for r in store.query("SELECT contract FROM contracts")}
+    return _chosen(store, _newest_times(store), wanted)
+
+
+def _newest_times(store: Store) -> dict[str, int]:
+    """Every feed with reports -> the block time of its newest, in feed order."""
+    return {str(f): int(t) for f, t in store.query(
+        "SELECT r.feed, max(b.timestamp) FROM reports r JOIN blocks b ON b.number = r.block_number "
+        "GROUP BY r.feed ORDER BY r.feed")}
+
+
+def _chosen(store: Store, indexed: dict[str, int], wanted: Sequence[str]) -> list[str]:
+    feeds = list(indexed)
     if not wanted:
         return feeds
+    contracts = {str(r[0]) for r in store.query("SELECT contract FROM contracts")}
     chosen: list[str] = []
     for raw in wanted:
         name = raw.strip().lower()
@@ -188,12 +199,11 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
         raise ReputationError(f"unknown metric(s) in weights: {', '.join(unknown)}")
     weights = integer_weights(weights_dec)
     _operators_table(store, options.operators)
-    feeds = resolve_feeds(store, options.feeds)
+    newest = _newest_times(store)
+    feeds = _chosen(store, newest, options.feeds)
     if not feeds:
         raise NoDataError(f"{store.path} holds no reports yet: index a feed first")
-    latest_row = store.query("SELECT max(b.timestamp) FROM reports r JOIN blocks b ON b.number = r.block_number "
-                             "WHERE r.feed IN (SELECT unnest(?))", [feeds])
-    latest = int(latest_row[0][0]) if latest_row and latest_row[0][0] is not None else 0
+    latest = max(newest[f] for f in feeds)
     start = options.since.start(latest) if options.since else None
     scope = Scope(tuple(feeds), start=start, recent=options.recent, half_life=options.half_life)
     # the pair analysis reads stored rows only: it runs beside the metrics rather than after them
@@ -204,10 +214,11 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
             raise NoDataError(f"no reports of {', '.join(feeds)} in the window "
                               f"(since {start}, newest report at {latest}): widen --since")
         recent = parts.get(RECENT)
-        history = store.query("SELECT min(block_time), max(block_time), count(*) FROM s_reports")[0]
+        info = _feed_info(store)
         flagged, _ = pair_scan.result() if pair_scan is not None else ([], [])
-    oracles = _rank(store, lifetime, recent, flagged, (int(history[0]), int(history[1]), int(history[2])))
-    feed_rows = _feed_rows(store, feeds, options, weights, start, oracles)
+    history = (min(r[5] for r in info.values()), max(r[6] for r in info.values()), sum(r[3] for r in info.values()))
+    oracles = _rank(store, lifetime, recent, flagged, history)
+    feed_rows = _feed_rows(store, feeds, options, weights, start, oracles, info)
     categories = _categories(store, feeds, options, weights, start)
     method = _method(options, weights_dec, lifetime.weights, start, latest)
     return ScoreResult(method, feed_rows, oracles, categories, flagged)
@@ -254,19 +265,21 @@ def _rank(store: Store, lifetime: _Scored, recent: _Scored | None, pairs: list[P
             for i, (final, life, now, e, name, operator, flags) in enumerate(rows)]
 
 
+def _feed_info(store: Store) -> dict[str, tuple[Any, ...]]:
+    """feed -> (contract, feed_id, format, reports, first block, first time, last time, last block) of
+    the materialised scope's reports."""
+    return {str(r[0]): tuple(r[1:]) for r in store.query(
+        "SELECT feed, any_value(contract), any_value(feed_id), any_value(format), count(*), min(block_number), "
+        "min(block_time), max(block_time), max(block_number) FROM s_reports GROUP BY feed ORDER BY feed")}
+
+
 def _feed_rows(store: Store, feeds: list[str], options: ScoreOptions, weights: dict[str, int], start: int | None,
-               overall: list[OracleScore]) -> list[dict[str, Any]]:
-    info = {str(r[0]): r for r in store.query(
-        "SELECT r.feed, any_value(r.contract), any_value(r.feed_id), any_value(c.format), count(*), min(r.block_number), "
-        "max(r.block_number), min(b.timestamp), max(b.timestamp) FROM reports r JOIN contracts c USING (contract) "
-        "JOIN blocks b ON b.number = r.block_number WHERE r.feed IN (SELECT unnest(?)) "
-        + ("AND b.timestamp >= ? " if start is not None else "") + "GROUP BY r.feed ORDER BY r.feed",
-        [feeds] + ([start] if start is not None else []))}
+               overall: list[OracleScore], info: dict[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
     rows = []
     for feed in feeds:
         if feed not in info:
             continue
-        _, contract, feed_id, fmt, count, first_block, last_block, first_time, last_time = info[feed]
+        contract, feed_id, fmt, count, first_block, first_time, last_time, last_block = info[feed]
         ranking: list[dict[str, Any]]
         if len(feeds) == 1 or not options.per_feed:
             ranking = [{"oracle": o.oracle, "score": o.score, "rank": o.rank} for o in overall]

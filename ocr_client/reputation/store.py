@@ -431,7 +431,8 @@ WRITER_THREADS: Final[int] = 1
 #: compressed and written as soon as it fills rather than five at a time at the commit, so the work
 #: happens while the next chunk of logs is being fetched instead of after the last one (the commit
 #: of a 10,000-report index drops from ~80 to ~20 ms).
-WRITER_CONFIG: Final[dict[str, str | bool | int | float | list[str]]] = {"threads": WRITER_THREADS, "write_buffer_row_group_count": 1}
+WRITER_CONFIG: Final[dict[str, str | bool | int | float | list[str]]] = {
+    "threads": WRITER_THREADS, "write_buffer_row_group_count": 1}
 
 #: Below this many rows one multi-row INSERT is cheaper than writing a CSV file.
 SMALL_INSERT: Final[int] = 200
