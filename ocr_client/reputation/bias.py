@@ -50,9 +50,11 @@ MAX_BPS: Final[int] = 1_000_000
 _BAND: Final[str] = (f"least({MAX_BPS}, scale::DOUBLE * {ROBUST_BAND * MAD_TO_SD_NUM * BPS} "
                      f"/ ({MAD_TO_SD_DEN} * abs(answer)::DOUBLE))")
 #: One observation's signed deviation clamped to its report's 2DEV band, in 1/CENTI bp (NULL where
-#: the deviation is unknown): a column of ``s_obs`` (``clamped_dev``) over its ``signed_dev_bps``,
-#: ``scale`` and ``answer``, computed once per row rather than once per sum below.
-CLAMPED_SQL: Final[str] = f"round(greatest(-{_BAND}, least({_BAND}, signed_dev_bps)) * {CENTI})::BIGINT"
+#: the deviation is unknown, a zero answer: ``least`` and ``greatest`` skip a NULL, so without the
+#: guard it would clamp to the band's edge): a column of ``s_obs`` (``clamped_dev``) over its
+#: ``signed_dev_bps``, ``scale`` and ``answer``, computed once per row rather than once per sum below.
+CLAMPED_SQL: Final[str] = (f"CASE WHEN signed_dev_bps IS NOT NULL THEN "
+                           f"round(greatest(-{_BAND}, least({_BAND}, signed_dev_bps)) * {CENTI})::BIGINT END")
 _KNOWN: Final[str] = "clamped_dev IS NOT NULL"
 _W: Final[str] = "w::BIGINT"
 

@@ -4,6 +4,7 @@ judged against the committee's centre and noise, and costs it its score; honest 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -22,8 +23,9 @@ ANSWER = 3000_00000000
 SCALE = ANSWER * 5 // 10_000
 
 
-def judged(deviations: dict[str, list[float]], weights: dict[str, list[int]] | None = None) -> dict[str, Judgement | None]:
-    """Each oracle's signed deviations (bps) through the metric's own SQL on DuckDB, then judged."""
+def judged(deviations: Mapping[str, Sequence[float | None]],
+           weights: dict[str, list[int]] | None = None) -> dict[str, Judgement | None]:
+    """Each oracle's signed deviations (bps, None unknown) through the metric's own SQL on DuckDB, then judged."""
     rows = [(e, (weights or {}).get(e, [PPM] * len(devs))[i], d) for e, devs in deviations.items() for i, d in enumerate(devs)]
     con = duckdb.connect()
     con.execute(f"""CREATE TABLE s_obs AS SELECT unnest(?::VARCHAR[]) AS entity, unnest(?::BIGINT[]) AS w,
@@ -106,6 +108,13 @@ def test_an_oracle_without_observations_has_no_bias_and_one_observation_is_not_d
     assert result["silent"] is None
     new = result["new"]
     assert new is not None and new.bias_t is not None and new.bias_t < 3
+
+
+def test_an_observation_without_a_deviation_counts_for_nothing() -> None:
+    """A zero answer leaves a deviation unknown (NULL): it is not clamped to the band's edge."""
+    devs = committee(6, biased=1)
+    with_unknown = {e: [*v, None, None] for e, v in devs.items()}
+    assert judged(with_unknown) == judged(devs)
 
 
 def test_values_do_not_depend_on_the_order_rows_arrive_in() -> None:
