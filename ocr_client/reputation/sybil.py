@@ -175,23 +175,24 @@ def _feed_pairs(feed: str, rounds: np.ndarray[Any, Any], oracles: np.ndarray[Any
     timed = np.zeros(shape, dtype=bool)
     timed[row, col] = ~_nulls(stamps)
     known = present & ~np.isnan(dev)
-    shared = _products(present.astype(np.int64), present.astype(np.int64))
-    # one (reports x oracles x oracles) mask of equal values both observed
-    agree = value[:, :, None] == value[:, None, :]
-    agree &= present[:, :, None]
-    agree &= present[:, None, :]
-    equal_count = np.count_nonzero(agree, axis=0)
-    # [a, b]: how often a's stamp is the later when they agree, both timed (few pairs ever agree)
-    later = np.zeros_like(equal_count)
-    for a, b in zip(*np.nonzero(np.triu(equal_count, 1)), strict=True):
-        both = agree[:, a, b] & timed[:, a] & timed[:, b]
-        later[a, b] = np.count_nonzero(both & (stamp[:, a] > stamp[:, b]))
-        later[b, a] = np.count_nonzero(both & (stamp[:, b] > stamp[:, a]))
     correlation = _correlations(np.where(known, dev, 0.0), known.astype(np.float64))
+    # one oracle (a row of the transposed matrices) against every later one at a time
+    value_t, present_t, timed_t, stamp_t = (np.ascontiguousarray(m.T) for m in (value, present, timed, stamp))
     out: list[PairEvidence] = []
-    for a, b in zip(*np.nonzero(np.triu(shared, 1)), strict=True):
-        out.append(PairEvidence(feed, addresses[a], addresses[b], int(shared[a, b]), int(equal_count[a, b]),
-                                correlation[a][b], int(later[a, b]), int(later[b, a]), ""))
+    for a in range(len(addresses) - 1):
+        both = present_t[a + 1:] & present_t[a]
+        agree = (value_t[a + 1:] == value_t[a]) & both
+        shared, equal = np.count_nonzero(both, axis=1).tolist(), np.count_nonzero(agree, axis=1).tolist()
+        for j, b in enumerate(range(a + 1, len(addresses))):
+            if not shared[j]:
+                continue
+            a_later = b_later = 0
+            if equal[j]:  # how often each one's stamp is the later when they agree, both timed
+                timed_agree = agree[j] & timed_t[a] & timed_t[b]
+                a_later = int(np.count_nonzero(timed_agree & (stamp_t[a] > stamp_t[b])))
+                b_later = int(np.count_nonzero(timed_agree & (stamp_t[b] > stamp_t[a])))
+            out.append(PairEvidence(feed, addresses[a], addresses[b], shared[j], equal[j], correlation[a][b],
+                                    a_later, b_later, ""))
     return out
 
 
