@@ -25,6 +25,7 @@ from typing import Final, Literal
 from ocr_client.reputation import bias
 from ocr_client.reputation.derive import MAD_TO_SD_DEN, MAD_TO_SD_NUM
 from ocr_client.reputation.formats import CAPABILITIES, OBSERVATION_TIMESTAMPS, SIGNERS
+from ocr_client.reputation.records import ScopeFeed
 from ocr_client.reputation.stalls import STALL_T
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.window import decay_sql
@@ -183,7 +184,6 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
     """Materialise the scope's tables; returns the number of reports in each part (a part without
     reports is absent)."""
     con = store.con
-    store.scope_facts.clear()
     in_recent = "FALSE"
     if scope.recent is not None:
         in_recent = (f"row_number() OVER (PARTITION BY r.feed ORDER BY r.block_number DESC, r.log_index DESC) "
@@ -254,8 +254,30 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
         FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
         WHERE s.oracle IN (SELECT DISTINCT address FROM s_slots)""")
     _create_views(store, "aggregates", _AGGREGATE_VIEWS)
-    counts = con.execute(f"SELECT p.part, count(*) FROM s_reports r JOIN s_parts p ON {_member('r')} GROUP BY p.part").fetchall()
-    return {str(part): int(n) for part, n in counts if n}
+    return _learn_scope(store)
+
+
+def _learn_scope(store: Store) -> dict[str, int]:
+    """Every fact of the scope the rest needs, from one statement over its reports: each feed's
+    (``store.scope_feeds``), what kinds of metric it can support (``store.scope_facts``, see
+    :func:`available`); returns the reports in each part (a part without reports is absent)."""
+    rows = store.con.execute("""
+        SELECT r.feed, any_value(r.contract), any_value(r.feed_id), any_value(r.format), count(*),
+               count(*) FILTER (WHERE r.in_recent), min(r.block_number), max(r.block_number), min(r.block_time),
+               max(r.block_time), bool_and(c.receipts), bool_and(c.scan_reverts), (SELECT count(*) > 0 FROM s_stakes)
+        FROM s_reports r JOIN contracts c USING (contract) GROUP BY r.feed ORDER BY r.feed""").fetchall()
+    store.scope_feeds = {str(r[0]): ScopeFeed(str(r[1]), None if r[2] is None else int(r[2]), str(r[3]), *map(int, r[4:10]))
+                         for r in rows}
+    formats = {f.format for f in store.scope_feeds.values()}
+    store.scope_facts.clear()
+    store.scope_facts.update({
+        SIGNERS: bool(formats & set(formats_with(SIGNERS))),
+        OBSERVATION_TIMESTAMPS: bool(formats & set(formats_with(OBSERVATION_TIMESTAMPS))),
+        "receipts": bool(rows) and all(r[10] for r in rows), "scan_reverts": bool(rows) and all(r[11] for r in rows),
+        "stakes": bool(rows) and bool(rows[0][12]), "": True})
+    counts = {LIFETIME: sum(f.reports for f in store.scope_feeds.values()),
+              RECENT: sum(f.recent_reports for f in store.scope_feeds.values())}
+    return {part: n for part, n in counts.items() if n}
 
 
 #: Views over the scope's tables (the same SQL for every scope: created once per connection, they
@@ -301,24 +323,9 @@ def _create_views(store: Store, group: str, statements: Sequence[str]) -> None:
 
 
 def available(store: Store, metric: Metric) -> bool:
-    """Whether the scope's data can support the metric at all (else it is null for everyone);
-    every kind of need is asked at once, in one statement, the first time after build_scope."""
-    if not store.scope_facts:
-        store.scope_facts.update(_supports(store))
+    """Whether the scope's data can support the metric at all (else it is null for everyone), as
+    learnt when the scope was built."""
     return store.scope_facts[metric.needs]
-
-
-def _supports(store: Store) -> dict[str, bool]:
-    """The formats in scope and every option of their contracts, in one statement."""
-    row = store.con.execute("""
-        SELECT list(DISTINCT s.format), coalesce(bool_and(c.receipts), FALSE), coalesce(bool_and(c.scan_reverts), FALSE),
-               (SELECT count(*) > 0 FROM s_stakes)
-        FROM (SELECT DISTINCT contract, format FROM s_reports) s JOIN contracts c USING (contract)""").fetchone()
-    assert row is not None  # an aggregate without GROUP BY has one row
-    formats = set(row[0] or ())
-    return {SIGNERS: bool(formats & set(formats_with(SIGNERS))),
-            OBSERVATION_TIMESTAMPS: bool(formats & set(formats_with(OBSERVATION_TIMESTAMPS))),
-            "receipts": bool(row[1]), "scan_reverts": bool(row[2]), "stakes": bool(row[3]), "": True}
 
 
 MetricValue = float | int | None

@@ -41,6 +41,7 @@ from ocr_client.reputation.metrics import (
     build_scope,
     compute,
 )
+from ocr_client.reputation.records import ScopeFeed
 from ocr_client.reputation.schema import SCHEMA_VERSION
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.sybil import PairEvidence, PairScan, common_funders
@@ -214,9 +215,10 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
             raise NoDataError(f"no reports of {', '.join(feeds)} in the window "
                               f"(since {start}, newest report at {latest}): widen --since")
         recent = parts.get(RECENT)
-        info = _feed_info(store)
+        info = dict(store.scope_feeds)  # the per-feed scopes below replace the store's
         flagged, _ = pair_scan.result() if pair_scan is not None else ([], [])
-    history = (min(r[5] for r in info.values()), max(r[6] for r in info.values()), sum(r[3] for r in info.values()))
+    history = (min(f.first_time for f in info.values()), max(f.last_time for f in info.values()),
+               sum(f.reports for f in info.values()))
     oracles = _rank(store, lifetime, recent, flagged, history)
     feed_rows = _feed_rows(store, feeds, options, weights, start, oracles, info)
     categories = _categories(store, feeds, options, weights, start)
@@ -265,30 +267,22 @@ def _rank(store: Store, lifetime: _Scored, recent: _Scored | None, pairs: list[P
             for i, (final, life, now, e, name, operator, flags) in enumerate(rows)]
 
 
-def _feed_info(store: Store) -> dict[str, tuple[Any, ...]]:
-    """feed -> (contract, feed_id, format, reports, first block, first time, last time, last block) of
-    the materialised scope's reports."""
-    return {str(r[0]): tuple(r[1:]) for r in store.query(
-        "SELECT feed, any_value(contract), any_value(feed_id), any_value(format), count(*), min(block_number), "
-        "min(block_time), max(block_time), max(block_number) FROM s_reports GROUP BY feed ORDER BY feed")}
-
-
 def _feed_rows(store: Store, feeds: list[str], options: ScoreOptions, weights: dict[str, int], start: int | None,
-               overall: list[OracleScore], info: dict[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
+               overall: list[OracleScore], info: dict[str, ScopeFeed]) -> list[dict[str, Any]]:
     rows = []
     for feed in feeds:
         if feed not in info:
             continue
-        contract, feed_id, fmt, count, first_block, first_time, last_time, last_block = info[feed]
+        scoped = info[feed]
         ranking: list[dict[str, Any]]
         if len(feeds) == 1 or not options.per_feed:
             ranking = [{"oracle": o.oracle, "score": o.score, "rank": o.rank} for o in overall]
         else:
             ranking = _sub_ranking(store, (feed,), options, weights, start)
-        rows.append({"feed": feed, "contract": to_checksum_address(contract), "feed_id": feed_id, "format": fmt,
-                     "reports": int(count), "first_block": int(first_block), "last_block": int(last_block),
-                     "first_time": int(first_time), "last_time": int(last_time),
-                     "categories": list((options.tags or {}).get(feed, (options.tags or {}).get(contract, ()))),
+        rows.append({"feed": feed, "contract": to_checksum_address(scoped.contract), "feed_id": scoped.feed_id,
+                     "format": scoped.format, "reports": scoped.reports, "first_block": scoped.first_block,
+                     "last_block": scoped.last_block, "first_time": scoped.first_time, "last_time": scoped.last_time,
+                     "categories": list((options.tags or {}).get(feed, (options.tags or {}).get(scoped.contract, ()))),
                      "ranking": ranking})
     return rows
 
