@@ -87,10 +87,11 @@ CREATE TABLE reports (feed VARCHAR, contract VARCHAR, feed_id INTEGER, round_id 
     observation_count INTEGER, block_number BIGINT, tx_hash VARCHAR, log_index INTEGER);
 CREATE TABLE feed_keys (feed_key INTEGER PRIMARY KEY, feed VARCHAR NOT NULL UNIQUE);
 CREATE TABLE oracle_keys (oracle_key INTEGER PRIMARY KEY, oracle VARCHAR NOT NULL UNIQUE);
--- Each column's compression is named, so committing a chunk skips trying every method on it (11 ms
--- of 90 at 10,000 reports): run-length for what repeats per feed or report, bit-packing for the rest.
+-- Each column's compression is named, so storing a chunk skips trying every method on it (11 ms at
+-- 10,000 reports): run-length for what repeats per feed or report (the round too: its k rows are
+-- consecutive, 5 ms cheaper than bit-packing and no larger), bit-packing for the rest.
 CREATE TABLE observation_rows (feed_key INTEGER NOT NULL USING COMPRESSION rle,
-    round_id BIGINT USING COMPRESSION bitpacking, position INTEGER USING COMPRESSION bitpacking,
+    round_id BIGINT USING COMPRESSION rle, position INTEGER USING COMPRESSION bitpacking,
     oracle_index INTEGER USING COMPRESSION bitpacking, oracle_key INTEGER USING COMPRESSION bitpacking,
     value HUGEINT USING COMPRESSION bitpacking, observed_at BIGINT USING COMPRESSION bitpacking,
     block_number BIGINT USING COMPRESSION rle,
