@@ -25,7 +25,6 @@ from typing import Final, Literal
 from ocr_client.reputation import bias
 from ocr_client.reputation.derive import MAD_TO_SD_DEN, MAD_TO_SD_NUM
 from ocr_client.reputation.formats import CAPABILITIES, OBSERVATION_TIMESTAMPS, SIGNERS
-from ocr_client.reputation.records import ScopeFeed
 from ocr_client.reputation.stalls import STALL_T
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.window import decay_sql
@@ -180,9 +179,22 @@ def scope_reports(scope: Scope, join: str = "") -> tuple[str, list[object]]:
             WHERE {' AND '.join(where)}""", params)
 
 
-def build_scope(store: Store, scope: Scope) -> dict[str, int]:
-    """Materialise the scope's tables; returns the number of reports in each part (a part without
-    reports is absent)."""
+@dataclass(frozen=True)
+class ScopeFeed:
+    """One feed of a materialised scope, as its reports in the window describe it."""
+
+    contract: str
+    feed_id: int | None
+    format: str
+    reports: int
+    first_block: int
+    last_block: int
+    first_time: int
+    last_time: int
+
+
+def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
+    """Materialise the scope's tables; returns its feeds, in feed order (none: no report in scope)."""
     con = store.con
     in_recent = "FALSE"
     if scope.recent is not None:
@@ -207,9 +219,9 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
         FROM oracle_keys k LEFT JOIN s_ops op ON op.address = k.oracle""")
     _create_views(store, "rows", _ROW_VIEWS)
     # one pass over the observations for what is counted per config and per day: the inclusion
-    # counts (s_slots) and the days and feeds an oracle observed on (s_days)
-    # counted straight from the stored rows and the scope's reports (what s_obs selects, without its
-    # per-row figures), by whether the report is recent; the parts are summed from those few groups
+    # counts (s_slots) and the days and feeds an oracle observed on (s_days); straight from the
+    # stored rows and the scope's reports (what s_obs selects, without its per-row figures), by
+    # whether the report is recent, then summed per part over those few groups
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_included AS
         WITH counted AS (
             SELECT r.in_recent, r.config_key, o.oracle_key, o.feed_key, r.block_time // {DAY_S} AS day,
@@ -257,27 +269,24 @@ def build_scope(store: Store, scope: Scope) -> dict[str, int]:
     return _learn_scope(store)
 
 
-def _learn_scope(store: Store) -> dict[str, int]:
-    """Every fact of the scope the rest needs, from one statement over its reports: each feed's
-    (``store.scope_feeds``), what kinds of metric it can support (``store.scope_facts``, see
-    :func:`available`); returns the reports in each part (a part without reports is absent)."""
+def _learn_scope(store: Store) -> dict[str, ScopeFeed]:
+    """Every fact of the scope the rest needs, from one statement over its reports: its feeds
+    (returned) and what kinds of metric it can support (``store.scope_facts``, see :func:`available`)."""
     rows = store.con.execute("""
         SELECT r.feed, any_value(r.contract), any_value(r.feed_id), any_value(r.format), count(*),
-               count(*) FILTER (WHERE r.in_recent), min(r.block_number), max(r.block_number), min(r.block_time),
-               max(r.block_time), bool_and(c.receipts), bool_and(c.scan_reverts), (SELECT count(*) > 0 FROM s_stakes)
+               min(r.block_number), max(r.block_number), min(r.block_time), max(r.block_time),
+               bool_and(c.receipts), bool_and(c.scan_reverts), (SELECT count(*) > 0 FROM s_stakes)
         FROM s_reports r JOIN contracts c USING (contract) GROUP BY r.feed ORDER BY r.feed""").fetchall()
-    store.scope_feeds = {str(r[0]): ScopeFeed(str(r[1]), None if r[2] is None else int(r[2]), str(r[3]), *map(int, r[4:10]))
-                         for r in rows}
-    formats = {f.format for f in store.scope_feeds.values()}
+    feeds = {str(r[0]): ScopeFeed(str(r[1]), None if r[2] is None else int(r[2]), str(r[3]), *map(int, r[4:9]))
+             for r in rows}
+    formats = {f.format for f in feeds.values()}
     store.scope_facts.clear()
     store.scope_facts.update({
         SIGNERS: bool(formats & set(formats_with(SIGNERS))),
         OBSERVATION_TIMESTAMPS: bool(formats & set(formats_with(OBSERVATION_TIMESTAMPS))),
-        "receipts": bool(rows) and all(r[10] for r in rows), "scan_reverts": bool(rows) and all(r[11] for r in rows),
-        "stakes": bool(rows) and bool(rows[0][12]), "": True})
-    counts = {LIFETIME: sum(f.reports for f in store.scope_feeds.values()),
-              RECENT: sum(f.recent_reports for f in store.scope_feeds.values())}
-    return {part: n for part, n in counts.items() if n}
+        "receipts": bool(rows) and all(r[9] for r in rows), "scan_reverts": bool(rows) and all(r[10] for r in rows),
+        "stakes": bool(rows) and bool(rows[0][11]), "": True})
+    return feeds
 
 
 #: Views over the scope's tables (the same SQL for every scope: created once per connection, they

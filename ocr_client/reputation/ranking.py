@@ -37,11 +37,11 @@ from ocr_client.reputation.metrics import (
     Computed,
     MetricValue,
     Scope,
+    ScopeFeed,
     available,
     build_scope,
     compute,
 )
-from ocr_client.reputation.records import ScopeFeed
 from ocr_client.reputation.schema import SCHEMA_VERSION
 from ocr_client.reputation.store import Store
 from ocr_client.reputation.sybil import PairEvidence, PairScan, common_funders
@@ -136,12 +136,13 @@ class _Scored:
     weights: dict[str, int]
 
 
-def _score_scope(store: Store, scope: Scope, weights: dict[str, int]) -> dict[str, _Scored]:
-    """Scores of every part of the scope (lifetime, and recent when the scope asks); a part without
-    reports is absent."""
-    if not build_scope(store, scope):
-        return {}
-    return {part: _score_part(store, done, weights) for part, done in compute(store).items()}
+def _score_scope(store: Store, scope: Scope, weights: dict[str, int]) -> tuple[dict[str, _Scored], dict[str, ScopeFeed]]:
+    """Scores of every part of the scope (lifetime, and recent when the scope asks; a part without
+    reports is absent), and the scope's feeds."""
+    feeds = build_scope(store, scope)
+    if not feeds:
+        return {}, feeds
+    return {part: _score_part(store, done, weights) for part, done in compute(store).items()}, feeds
 
 
 def _score_part(store: Store, done: Computed, weights: dict[str, int]) -> _Scored:
@@ -209,13 +210,12 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
     scope = Scope(tuple(feeds), start=start, recent=options.recent, half_life=options.half_life)
     # the pair analysis reads stored rows only: it runs beside the metrics rather than after them
     with PairScan(store, scope) if options.sybil else nullcontext() as pair_scan:
-        parts = _score_scope(store, scope, weights)
+        parts, info = _score_scope(store, scope, weights)
         lifetime = parts.get(LIFETIME)
         if lifetime is None:
             raise NoDataError(f"no reports of {', '.join(feeds)} in the window "
                               f"(since {start}, newest report at {latest}): widen --since")
         recent = parts.get(RECENT)
-        info = dict(store.scope_feeds)  # the per-feed scopes below replace the store's
         flagged, _ = pair_scan.result() if pair_scan is not None else ([], [])
     history = (min(f.first_time for f in info.values()), max(f.last_time for f in info.values()),
                sum(f.reports for f in info.values()))
@@ -289,7 +289,7 @@ def _feed_rows(store: Store, feeds: list[str], options: ScoreOptions, weights: d
 
 def _sub_ranking(store: Store, feeds: tuple[str, ...], options: ScoreOptions, weights: dict[str, int],
                  start: int | None) -> list[dict[str, Any]]:
-    parts = _score_scope(store, Scope(feeds, start=start, recent=options.recent, half_life=options.half_life), weights)
+    parts, _ = _score_scope(store, Scope(feeds, start=start, recent=options.recent, half_life=options.half_life), weights)
     life = parts.get(LIFETIME)
     if life is None:
         return []

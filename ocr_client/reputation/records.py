@@ -102,18 +102,3 @@ class Batch:
         return (self.report_count + len(self.observations) + sum(len(b) for b in self.observation_blocks)
                 + sum(p.k for p in self.packed) + sum(b.raw.shape[0] * b.k for b in self.packed_blocks)
                 + len(self.signers))
-
-
-@dataclass(frozen=True)
-class ScopeFeed:
-    """One feed of a materialised scope, as its reports in the window describe it."""
-
-    contract: str
-    feed_id: int | None
-    format: str
-    reports: int
-    recent_reports: int
-    first_block: int
-    last_block: int
-    first_time: int
-    last_time: int

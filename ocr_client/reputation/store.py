@@ -23,7 +23,7 @@ import numpy as np
 
 from ocr_client.reputation.derive_columns import ObservationBlock, derive_pending
 from ocr_client.reputation.errors import StoreError
-from ocr_client.reputation.records import Batch, Row, ScopeFeed
+from ocr_client.reputation.records import Batch, Row
 from ocr_client.reputation.schema import (
     APP,
     BLOCK_TABLES,
@@ -82,9 +82,8 @@ class Store:
         self.path = path
         self.meta = meta
         self.stalls = StallTracker(self._stall_tails)
-        #: what the metrics learnt of the scope materialised last (metrics.available), and its feeds
+        #: what the metrics learnt of the scope materialised last (metrics.available)
         self.scope_facts: dict[str, bool] = {}
-        self.scope_feeds: dict[str, ScopeFeed] = {}
         #: the groups of scope views created on this connection (metrics._create_views)
         self.scope_views: set[str] = set()
         self._keys: dict[str, dict[str, int]] = {}
