@@ -48,13 +48,17 @@ MAX_N_EFF: Final[int] = 64
 MAX_BPS: Final[int] = 1_000_000
 
 _BAND: Final[str] = (f"least({MAX_BPS}, scale::DOUBLE * {ROBUST_BAND * MAD_TO_SD_NUM * BPS} "
-                     f"/ ({MAD_TO_SD_DEN} * abs(answer)::DOUBLE))")
-#: One observation's signed deviation clamped to its report's 2DEV band, in 1/CENTI bp (NULL where
-#: the deviation is unknown, a zero answer: ``least`` and ``greatest`` skip a NULL, so without the
-#: guard it would clamp to the band's edge): a column of ``s_obs`` (``clamped_dev``) over its
-#: ``signed_dev_bps``, ``scale`` and ``answer``, computed once per row rather than once per sum below.
-CLAMPED_SQL: Final[str] = (f"CASE WHEN signed_dev_bps IS NOT NULL THEN "
-                           f"round(greatest(-{_BAND}, least({_BAND}, signed_dev_bps)) * {CENTI})::BIGINT END")
+                     f"/ ({MAD_TO_SD_DEN} * answer_abs))")
+_CLAMPED_SIZE: Final[str] = f"round(least({_BAND}, dev_bps) * {CENTI})::BIGINT"
+#: One observation's signed deviation clamped to its report's 2DEV band, in 1/CENTI bp: a column of
+#: ``s_obs`` (``clamped_dev``) over its ``dev_bps`` (|deviation|), ``value``, ``answer``, ``answer_abs``
+#: and ``scale``, computed once per row rather than once per sum below. The size is clamped and the
+#: side comes from comparing the integers: the same number as clamping the signed deviation (IEEE
+#: negation, ``least`` and ``round`` are symmetric) without a second 128-bit subtraction and
+#: conversion per row. NULL where the deviation is unknown (a zero answer): ``least`` skips a NULL
+#: argument, so without the guard it would clamp to the band's edge.
+CLAMPED_SQL: Final[str] = (f"CASE WHEN dev_bps IS NULL THEN NULL WHEN value < answer THEN -{_CLAMPED_SIZE} "
+                           f"ELSE {_CLAMPED_SIZE} END")
 _KNOWN: Final[str] = "clamped_dev IS NOT NULL"
 _W: Final[str] = "w::BIGINT"
 

@@ -300,7 +300,7 @@ _ROW_VIEWS: Final[tuple[str, ...]] = (
         SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, e.address AS oracle, o.value,
             o.observed_at, o.block_number, o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled,
             e.entity, e.address, r.contract, r.config_digest, r.config_key, r.block_time,
-            r.w, r.answer, r.in_recent, r.block_time - o.observed_at AS latency_s,
+            r.w, r.answer, r.answer_abs, r.in_recent, r.block_time - o.observed_at AS latency_s,
             o.abs_dev::DOUBLE * 10000 / r.answer_abs AS dev_bps,
             {SIGNED_DEV_BPS_SQL} AS signed_dev_bps,
             o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z

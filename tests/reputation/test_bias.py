@@ -14,6 +14,7 @@ from web3 import Web3
 
 from ocr_client.reputation.bias import CLAMPED_SQL, SUMS_SQL, Judgement, judge, shortest_half_centre
 from ocr_client.reputation.gates import gate_factors
+from ocr_client.reputation.metrics import ANSWER_ABS_SQL
 from ocr_client.reputation.window import PPM
 from ocr_client.testing import LocalFeed
 from tests.reputation.conftest import chain_time, index, scored
@@ -25,15 +26,30 @@ SCALE = ANSWER * 5 // 10_000
 
 def judged(deviations: Mapping[str, Sequence[float | None]],
            weights: dict[str, list[int]] | None = None) -> dict[str, Judgement | None]:
-    """Each oracle's signed deviations (bps, None unknown) through the metric's own SQL on DuckDB, then judged."""
-    rows = [(e, (weights or {}).get(e, [PPM] * len(devs))[i], d) for e, devs in deviations.items() for i, d in enumerate(devs)]
+    """Each oracle's signed deviations (bps, None unknown) through the metric's own SQL on DuckDB, then judged.
+
+    A deviation becomes an observation of a report answering ANSWER; an unknown one, an observation
+    of a report answering 0 (no relative deviation from it). The per-row figures are the ``s_obs``
+    view's (metrics.py)."""
+    rows = [(e, (weights or {}).get(e, [PPM] * len(devs))[i], *_observed(d))
+            for e, devs in deviations.items() for i, d in enumerate(devs)]
     con = duckdb.connect()
-    con.execute(f"""CREATE TABLE s_obs AS SELECT unnest(?::VARCHAR[]) AS entity, unnest(?::BIGINT[]) AS w,
-                    unnest(?::DOUBLE[]) AS signed_dev_bps, {SCALE}::HUGEINT AS scale, {ANSWER}::HUGEINT AS answer""",
-                [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]])
+    con.execute(f"""CREATE TABLE s_obs AS
+        WITH o AS (SELECT unnest(?::VARCHAR[]) AS entity, unnest(?::BIGINT[]) AS w, unnest(?::HUGEINT[]) AS value,
+                          unnest(?::HUGEINT[]) AS answer, {SCALE}::HUGEINT AS scale),
+             r AS (SELECT *, {ANSWER_ABS_SQL.replace("r.", "")} AS answer_abs FROM o)
+        SELECT *, abs(value - answer)::DOUBLE * 10000 / answer_abs AS dev_bps FROM r""",
+                [[r[i] for r in rows] for i in range(4)])
     raw = {str(e): s for e, s in con.execute(
         f"SELECT entity, {SUMS_SQL} FROM (SELECT *, {CLAMPED_SQL} AS clamped_dev FROM s_obs) GROUP BY entity").fetchall()}
     return judge({e: raw.get(e) for e in deviations})
+
+
+def _observed(deviation: float | None) -> tuple[int, int]:
+    """(value, answer) of an observation ``deviation`` bps from its report's answer."""
+    if deviation is None:
+        return 1, 0
+    return ANSWER + int(Fraction(str(deviation)) * ANSWER / 10_000), ANSWER
 
 
 def noisy(rng: random.Random, k: int, offset: float = 0.0, spread: float = 10.0) -> list[float]:
