@@ -171,10 +171,12 @@ def _is_range_refusal(code: int | None, message: str) -> bool:
 class ChunkedLogs:
     """eth_getLogs over [start, end] in chunks: halve on a range refusal, double after successes.
 
-    With ``target_logs`` a chunk that brought more logs than that sets the next chunk to the blocks
-    that would have brought about that many (dense feeds then come in pieces the indexer can store
-    while the next one is fetched). The chunk size survives between calls, so a follow loop keeps
-    what it learnt.
+    With ``target_logs`` every chunk with logs aims the next at the blocks that would bring about
+    that many, in both directions: more than that shrinks it, fewer lets it grow (at most double)
+    up to that aim and not past it. Dense feeds then come in even pieces the indexer stores while
+    the next is fetched: a chunk twice the last one would keep the indexer waiting for it, and one
+    that doubled at the target would leave the largest piece for the end, after the fetch is over.
+    The chunk size survives between calls, so a follow loop keeps what it learnt.
     """
 
     def __init__(self, reader: ChainReader, chunk: int = INITIAL_CHUNK, max_chunk: int = MAX_CHUNK,
@@ -200,9 +202,17 @@ class ChunkedLogs:
                 self.ceiling = stop - start + 1
                 self.chunk = max(MIN_CHUNK, self.ceiling // 2)
                 continue
-            if self.target_logs is not None and len(logs) > self.target_logs:
-                self.chunk = max(MIN_CHUNK, (stop - start + 1) * self.target_logs // len(logs))
-            elif stop - start + 1 == self.chunk:
-                limit = self.max_chunk if self.ceiling is None else self.ceiling - 1
-                self.chunk = max(self.chunk, min(limit, self.chunk * 2))
+            self._resize(stop - start + 1, len(logs))
             return stop, logs
+
+    def _resize(self, blocks: int, found: int) -> None:
+        """The next chunk's size after one of ``blocks`` blocks brought ``found`` logs."""
+        limit = self.max_chunk if self.ceiling is None else self.ceiling - 1
+        aim = limit
+        if self.target_logs is not None and found:
+            aim = max(MIN_CHUNK, blocks * self.target_logs // found)
+            if found > self.target_logs:
+                self.chunk = aim
+                return
+        if blocks == self.chunk:  # a full chunk, not the range's end: grow
+            self.chunk = max(self.chunk, min(limit, self.chunk * 2, aim))
