@@ -128,22 +128,8 @@ def shortest_half_centre(values: list[Fraction]) -> Fraction:
 
 
 def judge(raw: Mapping[str, object]) -> dict[str, Judgement | None]:
-    """entity -> its bias against the committee (None without an observation). ``bias_bps`` and
-    ``bias_t`` are judged from the same figures one after the other (metrics.compute hands both
-    the same mapping), so the judgement of the mapping judged last is kept for the second."""
-    last = _LAST[0] if _LAST else None
-    if last is not None and last[0] is raw:
-        return dict(last[1])
-    out = _judge(raw)
-    _LAST[:] = [(raw, out)]  # holding the mapping keeps its identity from being reused
-    return dict(out)
-
-
-#: (the figures judged last, their judgement)
-_LAST: list[tuple[Mapping[str, object], dict[str, Judgement | None]]] = []
-
-
-def _judge(raw: Mapping[str, object]) -> dict[str, Judgement | None]:
+    """entity -> its bias against the committee (None without an observation), from every entity's
+    sums: ``bias_bps`` and ``bias_t`` read the same judgement (metrics.compute judges once for both)."""
     known = {e: s for e, raw_sums in raw.items() if (s := sums(raw_sums)) is not None}
     out: dict[str, Judgement | None] = {e: None for e in raw}
     if not known:
@@ -159,10 +145,3 @@ def _judge(raw: Mapping[str, object]) -> dict[str, Judgement | None]:
         out[e] = Judgement(float(offset / CENTI), t)
     return out
 
-
-def bias_bps(raw: Mapping[str, object]) -> dict[str, float | None]:
-    return {e: None if j is None else j.bias_bps for e, j in judge(raw).items()}
-
-
-def bias_t(raw: Mapping[str, object]) -> dict[str, float | None]:
-    return {e: None if j is None else j.bias_t for e, j in judge(raw).items()}

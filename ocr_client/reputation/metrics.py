@@ -37,6 +37,20 @@ GWEI: Final[int] = 10**9
 DAY_S: Final[int] = 86400
 
 
+#: Judges every entity's raw figures against the committee's: entity -> its judgement (None: no figure).
+Judge = Callable[[Mapping[str, object]], Mapping[str, object]]
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A metric judged against the committee: ``judge`` turns the scope's raw figures (entity ->
+    figure) into a judgement per entity, and the metric is its attribute ``value``. Metrics with
+    the same aggregate and judge are judged once (bias_bps and bias_t)."""
+
+    judge: Judge
+    value: str
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
@@ -46,9 +60,8 @@ class Metric:
     unit: str
     definition: str
     needs: Needs = ""
-    #: For a metric judged against the committee: the SQL gives raw figures per entity and this
-    #: turns all of them (entity -> figure) into the values (entity -> value).
-    relative: Callable[[Mapping[str, object]], Mapping[str, float | None]] | None = None
+    #: For a metric judged against the committee: the SQL gives raw figures per entity, judged all together.
+    relative: Relative | None = None
 
 
 def _share(flag: str) -> str:
@@ -96,11 +109,11 @@ METRICS: Final[tuple[Metric, ...]] = (
            "mean of 1 - rank/(k-1), its rank by |deviation| among the report's k observations (as Pyth ranks publishers)"),
     Metric("bias_bps", "s_obs", bias.SUMS_SQL, "lower", "bps",
            "|mean of its signed deviations (each clamped to the report's 2DEV band) - the committee's "
-           "(the shortest half of the oracles' means)|", relative=bias.bias_bps),
+           "(the shortest half of the oracles' means)|", relative=Relative(bias.judge, "bias_bps")),
     Metric("bias_t", "s_obs", bias.SUMS_SQL, "lower", "standard errors",
            "bias_bps in standard errors of its mean: the committee's median variance of a deviation over its "
            "effective observations (at most 64); the bias gate's input",
-           relative=bias.bias_t),
+           relative=Relative(bias.judge, "bias_t")),
     Metric("stalled_share", "s_obs", _share("stalled"), "lower", "share",
            f"share of its observations equal to its previous {STALL_T} while the report median moved"),
     Metric("first_seen", "s_obs", "min(block_time)", "lower", "unix s", "block time of its first included observation"),
@@ -386,17 +399,18 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Comp
                     out[part].values[entity][m.name] = _plain(v, m)
                 else:
                     raw.setdefault((part, m.sql), {})[entity] = v
-    committee: dict[tuple[str, str], dict[str, object]] = {}
+    #: (part, sql, judge) -> entity -> its judgement: metrics sharing figures and a judge are judged once
+    judgements: dict[tuple[str, str, Judge], Mapping[str, object]] = {}
     for part, done in out.items():
         for group in by_source.values():
             for m in group:
                 if m.relative is not None:
-                    # metrics judged from the same figures get the same mapping (bias judges it once)
-                    figures = committee.setdefault((part, m.sql), {e: raw.get((part, m.sql), {}).get(e)
-                                                                   for e in done.entities})
-                    judged = m.relative(figures)
-                    for e in done.entities:
-                        done.values[e][m.name] = judged[e]
+                    key = (part, m.sql, m.relative.judge)
+                    if key not in judgements:
+                        figures = raw.get((part, m.sql), {})
+                        judgements[key] = m.relative.judge({e: figures.get(e) for e in done.entities})
+                    for e, judgement in judgements[key].items():
+                        done.values[e][m.name] = None if judgement is None else getattr(judgement, m.relative.value)
                 # counts that are truly zero for an oracle with no rows in a source (but the metric is available)
                 if m.sql.startswith(("count(", "sum(included_n", "coalesce(")):
                     for e in done.entities:
