@@ -157,11 +157,6 @@ def _score_part(store: Store, done: Computed, weights: dict[str, int]) -> _Score
     return _Scored(entities, done.addresses, values, scores, usable)
 
 
-def resolve_feeds(store: Store, wanted: Sequence[str]) -> list[str]:
-    """Every indexed feed, or those named (an address means all of that contract's feeds)."""
-    return _chosen(store, _newest_times(store), wanted)
-
-
 def _newest_times(store: Store) -> dict[str, int]:
     """Every feed with reports -> the block time of its newest, in feed order."""
     return {str(f): int(t) for f, t in store.query(
@@ -170,6 +165,7 @@ def _newest_times(store: Store) -> dict[str, int]:
 
 
 def _chosen(store: Store, indexed: dict[str, int], wanted: Sequence[str]) -> list[str]:
+    """Every indexed feed, or those named (an address means all of that contract's feeds)."""
     feeds = list(indexed)
     if not wanted:
         return feeds
