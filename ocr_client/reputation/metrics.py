@@ -214,7 +214,9 @@ def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
         in_recent = (f"row_number() OVER (PARTITION BY r.feed ORDER BY r.block_number DESC, r.log_index DESC) "
                      f"<= {int(scope.recent)}")
     parts = [LIFETIME] if scope.recent is None else [LIFETIME, RECENT]
-    con.execute("CREATE OR REPLACE TEMP TABLE s_parts AS SELECT unnest(?::VARCHAR[]) AS part", [parts])
+    # the parts, each with the window's bounds (NULL: open), which the views over transactions read
+    con.execute("CREATE OR REPLACE TEMP TABLE s_parts AS SELECT unnest(?::VARCHAR[]) AS part, "
+                "?::BIGINT AS since, ?::BIGINT AS until", [parts, scope.start, scope.end])
     age = "max(block_time) OVER () - block_time"
     reports, params = scope_reports(
         scope, "LEFT JOIN configs g ON g.contract = r.contract AND g.config_digest = r.config_digest")
@@ -267,17 +269,6 @@ def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
         LEFT JOIN signed s ON s.part = c.part AND s.contract = c.contract AND s.config_digest = c.config_digest
             AND s.oracle = co.transmitter
         LEFT JOIN s_ops op ON op.address = co.transmitter""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_tx AS
-        SELECT coalesce(op.operator, t.sender) AS entity, t.sender AS address, t.status, t.gas_used,
-               t.effective_gas_price, b.timestamp AS block_time
-        FROM receipts t JOIN blocks b ON b.number = t.block_number LEFT JOIN s_ops op ON op.address = t.sender
-        WHERE t.contract IN (SELECT DISTINCT contract FROM s_reports)
-          {'AND b.timestamp >= ' + str(int(scope.start)) if scope.start is not None else ''}
-          {'AND b.timestamp <= ' + str(int(scope.end)) if scope.end is not None else ''}""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE s_stakes AS
-        SELECT coalesce(op.operator, s.oracle) AS entity, s.oracle AS address, s.staked, s.slashed
-        FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
-        WHERE s.oracle IN (SELECT DISTINCT address FROM s_slots)""")
     _create_views(store, "aggregates", _AGGREGATE_VIEWS)
     return _learn_scope(store)
 
@@ -288,7 +279,7 @@ def _learn_scope(store: Store) -> dict[str, ScopeFeed]:
     rows = store.con.execute("""
         SELECT r.feed, any_value(r.contract), any_value(r.feed_id), any_value(r.format), count(*),
                min(r.block_number), max(r.block_number), min(r.block_time), max(r.block_time),
-               bool_and(c.receipts), bool_and(c.scan_reverts), (SELECT count(*) > 0 FROM s_stakes)
+               bool_and(c.receipts), bool_and(c.scan_reverts), EXISTS (SELECT 1 FROM s_stakes)
         FROM s_reports r JOIN contracts c USING (contract) GROUP BY r.feed ORDER BY r.feed""").fetchall()
     feeds = {str(r[0]): ScopeFeed(str(r[1]), None if r[2] is None else int(r[2]), str(r[3]), *map(int, r[4:9]))
              for r in rows}
@@ -328,6 +319,19 @@ _ROW_VIEWS: Final[tuple[str, ...]] = (
 )
 _AGGREGATE_VIEWS: Final[tuple[str, ...]] = (
     "CREATE OR REPLACE TEMP VIEW s_days_parts AS SELECT part, entity, feed_key, day FROM s_included",
+    # receipts and stakes are read only by the metrics that need them (most scopes have neither),
+    # so they are views rather than tables built for every scope
+    """CREATE OR REPLACE TEMP VIEW s_tx AS
+        SELECT coalesce(op.operator, t.sender) AS entity, t.sender AS address, t.status, t.gas_used,
+               t.effective_gas_price, b.timestamp AS block_time
+        FROM receipts t JOIN blocks b ON b.number = t.block_number LEFT JOIN s_ops op ON op.address = t.sender
+        CROSS JOIN (SELECT any_value(since) AS since, any_value(until) AS until FROM s_parts) win
+        WHERE t.contract IN (SELECT DISTINCT contract FROM s_reports)
+          AND (win.since IS NULL OR b.timestamp >= win.since) AND (win.until IS NULL OR b.timestamp <= win.until)""",
+    """CREATE OR REPLACE TEMP VIEW s_stakes AS
+        SELECT coalesce(op.operator, s.oracle) AS entity, s.oracle AS address, s.staked, s.slashed
+        FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
+        WHERE s.oracle IN (SELECT DISTINCT address FROM s_slots)""",
     "CREATE OR REPLACE TEMP VIEW s_slots_parts AS SELECT * FROM s_slots",
     # transactions and stakes are not reports: both parts see all of the window's
     "CREATE OR REPLACE TEMP VIEW s_tx_parts AS SELECT p.part, t.* FROM s_tx t CROSS JOIN s_parts p",
@@ -368,35 +372,45 @@ class Computed:
 
 def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Computed]:
     """Every metric of every entity in every part of the materialised scope: one aggregate per
-    source, grouped by part and entity."""
-    con = store.con
-    out: dict[str, Computed] = {}
-    for part, entity, address in con.execute(
-            "SELECT DISTINCT part, entity, address FROM s_slots ORDER BY part, entity, address").fetchall():
-        done = out.setdefault(str(part), Computed([], {}, {}))
-        if str(entity) not in done.values:
-            done.entities.append(str(entity))
-            done.values[str(entity)] = {m.name: None for m in metrics}
-            done.addresses[str(entity)] = []
-        done.addresses[str(entity)].append(str(address))
+    source, grouped by part and entity, all in one statement (one plan, one round trip) beside
+    the entities and their addresses."""
     by_source: dict[str, list[Metric]] = {}
     for m in metrics:
         if available(store, m):
             by_source.setdefault(m.source, []).append(m)
+    # metrics sharing an aggregate compute it once: (source, sql) -> its column in the row
+    column: dict[tuple[str, str], int] = {}
+    ctes = ["entities AS (SELECT part, entity, list(address ORDER BY address) AS addresses FROM s_slots "
+            "GROUP BY part, entity)"]
+    selected = ["e.part", "e.entity", "e.addresses"]
+    joins = []
+    for i, (source, group) in enumerate(by_source.items()):
+        sqls = list(dict.fromkeys(m.sql for m in group))
+        names = [f"c{j}" for j in range(len(sqls))]
+        ctes.append(f"a{i} AS (SELECT part, entity, "
+                    f"{', '.join(f'{sql} AS {name}' for sql, name in zip(sqls, names, strict=True))} "
+                    f"FROM {source}_parts GROUP BY part, entity)")
+        joins.append(f"LEFT JOIN a{i} ON a{i}.part = e.part AND a{i}.entity = e.entity")
+        for sql, name in zip(sqls, names, strict=True):
+            column[(source, sql)] = len(selected)
+            selected.append(f"a{i}.{name}")
+    rows = store.con.execute(f"WITH {', '.join(ctes)} SELECT {', '.join(selected)} FROM entities e "
+                             f"{' '.join(joins)} ORDER BY e.part, e.entity").fetchall()
+    out: dict[str, Computed] = {}
     #: (part, sql) -> entity -> the raw figure of a metric judged against the committee
     raw: dict[tuple[str, str], dict[str, object]] = {}
-    for source, group in by_source.items():
-        # metrics sharing an aggregate compute it once: sql -> its column in the row
-        column = {sql: i for i, sql in enumerate(dict.fromkeys(m.sql for m in group), start=2)}
-        cols = ", ".join(column)
-        for row in con.execute(f"SELECT part, entity, {cols} FROM {source}_parts GROUP BY part, entity").fetchall():
-            part, entity = str(row[0]), str(row[1])
-            if part not in out or entity not in out[part].values:
-                continue
+    for row in rows:
+        part, entity = str(row[0]), str(row[1])
+        done = out.setdefault(part, Computed([], {}, {}))
+        done.entities.append(entity)
+        done.addresses[entity] = [str(a) for a in row[2]]
+        values: dict[str, MetricValue] = {m.name: None for m in metrics}
+        done.values[entity] = values
+        for source, group in by_source.items():
             for m in group:
-                v = row[column[m.sql]]
+                v = row[column[(source, m.sql)]]
                 if m.relative is None:
-                    out[part].values[entity][m.name] = _plain(v, m)
+                    values[m.name] = _plain(v, m)
                 else:
                     raw.setdefault((part, m.sql), {})[entity] = v
     #: (part, sql, judge) -> entity -> its judgement: metrics sharing figures and a judge are judged once

@@ -21,6 +21,7 @@ from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.cli import main
 from ocr_client.errors import TransactionRevertedError
+from ocr_client.reputation.window import Since
 from ocr_client.testing import LocalFeed
 from tests.reputation.conftest import OCR, chain_time, honest_values, index, query, scored
 
@@ -88,6 +89,16 @@ def test_receipts_and_reverted_attempts_are_counted_per_sender(ocr_web3: Web3, o
     assert metrics[sender]["reverted_attempts"] == 0 and metrics[sender]["reports_transmitted"] == REPORTS
     assert metrics[sender]["effective_gas_price_gwei"] > 0  # type: ignore[operator]
     assert query(db, "SELECT count(*) FROM receipts WHERE status = 0") == [(1,)]
+    # a window after the failed attempt sees none of it, and only the later transmissions' receipts
+    ocr_web3.provider.make_request("evm_increaseTime", [3600])  # type: ignore[arg-type]
+    since = chain_time(ocr_web3) + 1800
+    history(local, ocr_web3, seed=3)
+    index(ocr_anvil.rpc_url, [local.address], db, receipts=True, scan_reverts=True)  # type: ignore[attr-defined]
+    windowed = {o.oracle: o.metrics for o in scored(db, since=Since(absolute=since)).oracles}
+    assert windowed[late_sender.address]["reverted_attempts"] == 0
+    assert windowed[late_sender.address]["wasted_gas"] == 0
+    assert windowed[sender]["reports_transmitted"] == REPORTS and windowed[sender]["effective_gas_price_gwei"] > 0  # type: ignore[operator]
+    assert {o.oracle: o.metrics["reverted_attempts"] for o in scored(db).oracles}[late_sender.address] == 1
 
 
 @pytest.fixture
