@@ -96,13 +96,17 @@ def _definition(rows: Rows, reports: Rows, latest: int, in_scope: set[tuple[int,
 SCOPES = {"whole": Scope(("feed-a", "feed-b")), "since": Scope(("feed-a", "feed-b"), start=1_750_000_000 + 21)}
 
 
+@pytest.mark.parametrize("stored", ["in-report-order", "shuffled"])
 @pytest.mark.parametrize("window", sorted(SCOPES))
 @pytest.mark.parametrize("huge", [False, True], ids=["int64", "beyond-int64"])
-def test_pair_figures_are_the_definitions(huge: bool, window: str, tmp_path: Path,
+def test_pair_figures_are_the_definitions(huge: bool, window: str, stored: str, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever order the rows are stored (and so scanned) in."""
     monkeypatch.setattr(sybil, "MAX_REPORTS_PER_FEED", 30)
     rows, reports = _data(random.Random(8), huge)
     scope = SCOPES[window]
+    if stored == "shuffled":
+        random.Random(3).shuffle(rows)
     store = _store(tmp_path / "pairs.duckdb", rows, reports)
     try:
         with sybil.PairScan(store, scope) as scan:  # on its own cursor and thread, as scoring runs it
