@@ -3,9 +3,10 @@
 A scope is a set of reports (feeds x window) and its parts (all of it, and optionally the last R
 reports of each feed), materialised into temporary tables and views that the metrics read
 (docs/reputation.md lists their columns); each source ``X`` has ``X_parts``, its rows once per
-part, so one aggregate per source scores every part:
+part, so one aggregate per source scores every part, and one statement scores every source:
 
-- ``s_slots``: per (entity, config digest): reports it was expected in, included in, signed;
+- ``s_slots``: per (entity, config digest): reports it was expected in, included in, signed (a
+  materialised common table expression of that statement, as is ``s_days``);
 - ``s_obs``: one row per observation with its derived accuracy and latency columns (derive.py), a view;
 - ``s_sent``: one row per report, by its transmitter;
 - ``s_tx``: receipts of transmissions and failed attempts, by sender.
@@ -226,50 +227,11 @@ def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
                    g.rowid AS config_key, {ANSWER_ABS_SQL} AS answer_abs
             FROM {reports})
         SELECT *, {decay_sql(age, scope.half_life)} AS w FROM base""", params)
-    signer_formats = formats_with(SIGNERS)
-    signable = _in_list("r.format", signer_formats) if signer_formats else "FALSE"
     # every oracle with its entity (operator, else address): one small table the views join by key
     con.execute("""CREATE OR REPLACE TEMP TABLE s_entities AS
         SELECT k.oracle_key, k.oracle AS address, coalesce(op.operator, k.oracle) AS entity
         FROM oracle_keys k LEFT JOIN s_ops op ON op.address = k.oracle""")
-    _create_views(store, "rows", _ROW_VIEWS)
-    # one pass over the observations for what is counted per config and per day: the inclusion
-    # counts (s_slots) and the days and feeds an oracle observed on (s_days); straight from the
-    # stored rows and the scope's reports (what s_obs selects, without its per-row figures), by
-    # whether the report is recent, then summed per part over those few groups
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_included AS
-        WITH counted AS (
-            SELECT r.in_recent, r.config_key, o.oracle_key, o.feed_key, r.block_time // {DAY_S} AS day,
-                   count(*) AS n, sum(r.w) AS w
-            FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
-            WHERE o.value IS NOT NULL GROUP BY ALL),
-        parted AS (
-            SELECT p.part, c.config_key, c.oracle_key, c.feed_key, c.day, sum(c.n)::BIGINT AS n, sum(c.w) AS w
-            FROM counted c JOIN s_parts p ON {_member('c')} GROUP BY ALL)
-        SELECT c.part, g.contract, g.config_digest, e.address AS oracle, e.entity, c.feed_key, c.day, c.n, c.w
-        FROM parted c JOIN (SELECT DISTINCT config_key, contract, config_digest FROM s_reports) g USING (config_key)
-        JOIN s_entities e USING (oracle_key)""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_slots AS
-        WITH per_config AS (
-            SELECT p.part, contract, config_digest, any_value({signable}) AS signable, count(*) AS reports, sum(w) AS w
-            FROM s_reports r JOIN s_parts p ON {_member('r')} GROUP BY p.part, contract, config_digest),
-        included AS (
-            SELECT part, contract, config_digest, oracle, sum(n) AS n, sum(w) AS w FROM s_included GROUP BY ALL),
-        signed AS (
-            SELECT p.part, r.contract, r.config_digest, s.oracle, sum(r.w) AS w
-            FROM signers s JOIN s_reports r ON r.feed = s.feed AND r.round_id = s.round_id
-            JOIN s_parts p ON {_member('r')} GROUP BY ALL)
-        SELECT c.part, coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, c.config_digest,
-               c.signable, c.reports AS expected_n, c.w AS expected_w, coalesce(i.n, 0) AS included_n,
-               coalesce(i.w, 0) AS included_w, CASE WHEN c.signable THEN coalesce(s.w, 0) END AS signed_w
-        FROM per_config c
-        JOIN config_oracles co ON co.contract = c.contract AND co.config_digest = c.config_digest
-        LEFT JOIN included i ON i.part = c.part AND i.contract = c.contract AND i.config_digest = c.config_digest
-            AND i.oracle = co.transmitter
-        LEFT JOIN signed s ON s.part = c.part AND s.contract = c.contract AND s.config_digest = c.config_digest
-            AND s.oracle = co.transmitter
-        LEFT JOIN s_ops op ON op.address = co.transmitter""")
-    _create_views(store, "aggregates", _AGGREGATE_VIEWS)
+    _create_views(store, "scope", _SCOPE_VIEWS)
     return _learn_scope(store)
 
 
@@ -298,7 +260,7 @@ def _learn_scope(store: Store) -> dict[str, ScopeFeed]:
 #: query that reads them, with nothing materialised (every per-row figure is stored or a cheap
 #: expression, and the joins are on keys). Each source X has X_parts, its rows once per part they
 #: belong to, which the metrics group by.
-_ROW_VIEWS: Final[tuple[str, ...]] = (
+_SCOPE_VIEWS: Final[tuple[str, ...]] = (
     f"""CREATE OR REPLACE TEMP VIEW s_obs AS
         SELECT *, {bias.CLAMPED_SQL} AS clamped_dev FROM (
         SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, e.address AS oracle, o.value,
@@ -316,9 +278,6 @@ _ROW_VIEWS: Final[tuple[str, ...]] = (
         SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed, r.in_recent
         FROM s_reports r LEFT JOIN s_ops op ON op.address = r.transmitter""",
     f"CREATE OR REPLACE TEMP VIEW s_sent_parts AS SELECT p.part, t.* FROM s_sent t JOIN s_parts p ON {_member('t')}",
-)
-_AGGREGATE_VIEWS: Final[tuple[str, ...]] = (
-    "CREATE OR REPLACE TEMP VIEW s_days_parts AS SELECT part, entity, feed_key, day FROM s_included",
     # receipts and stakes are read only by the metrics that need them (most scopes have neither),
     # so they are views rather than tables built for every scope
     """CREATE OR REPLACE TEMP VIEW s_tx AS
@@ -331,8 +290,8 @@ _AGGREGATE_VIEWS: Final[tuple[str, ...]] = (
     """CREATE OR REPLACE TEMP VIEW s_stakes AS
         SELECT coalesce(op.operator, s.oracle) AS entity, s.oracle AS address, s.staked, s.slashed
         FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
-        WHERE s.oracle IN (SELECT DISTINCT address FROM s_slots)""",
-    "CREATE OR REPLACE TEMP VIEW s_slots_parts AS SELECT * FROM s_slots",
+        WHERE s.oracle IN (SELECT co.transmitter FROM config_oracles co
+                           JOIN (SELECT DISTINCT contract, config_digest FROM s_reports) g USING (contract, config_digest))""",
     # transactions and stakes are not reports: both parts see all of the window's
     "CREATE OR REPLACE TEMP VIEW s_tx_parts AS SELECT p.part, t.* FROM s_tx t CROSS JOIN s_parts p",
     "CREATE OR REPLACE TEMP VIEW s_stakes_parts AS SELECT p.part, t.* FROM s_stakes t CROSS JOIN s_parts p",
@@ -370,6 +329,58 @@ class Computed:
     addresses: dict[str, list[str]]
 
 
+def _signable() -> str:
+    formats = formats_with(SIGNERS)
+    return _in_list("r.format", formats) if formats else "FALSE"
+
+
+#: What the scoring statement counts per config and per day before its aggregates, as materialised
+#: common table expressions (in the statement, not temporary tables: two fewer statements to plan,
+#: and their pipelines run beside the per-oracle aggregate's):
+#:
+#: - ``s_included``: one pass over the observations for the inclusion counts (s_slots) and the days
+#:   and feeds an oracle observed on (s_days); straight from the stored rows and the scope's reports
+#:   (what s_obs selects, without its per-row figures), by whether the report is recent, then
+#:   summed per part over those few groups;
+#: - ``s_slots``: per part, entity and config, the reports it was expected in, included in and signed;
+#: - ``s_slots_parts`` and ``s_days_parts``, the sources the metrics name.
+COUNTED_CTES: Final[str] = f"""s_included AS MATERIALIZED (
+        WITH counted AS (
+            SELECT r.in_recent, r.config_key, o.oracle_key, o.feed_key, r.block_time // {DAY_S} AS day,
+                   count(*) AS n, sum(r.w) AS w
+            FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
+            WHERE o.value IS NOT NULL GROUP BY ALL),
+        parted AS (
+            SELECT p.part, c.config_key, c.oracle_key, c.feed_key, c.day, sum(c.n)::BIGINT AS n, sum(c.w) AS w
+            FROM counted c JOIN s_parts p ON {_member('c')} GROUP BY ALL)
+        SELECT c.part, g.contract, g.config_digest, e.address AS oracle, e.entity, c.feed_key, c.day, c.n, c.w
+        FROM parted c JOIN (SELECT DISTINCT config_key, contract, config_digest FROM s_reports) g USING (config_key)
+        JOIN s_entities e USING (oracle_key)),
+    s_slots AS MATERIALIZED (
+        WITH per_config AS (
+            SELECT p.part, contract, config_digest, any_value({_signable()}) AS signable, count(*) AS reports,
+                   sum(w) AS w
+            FROM s_reports r JOIN s_parts p ON {_member('r')} GROUP BY p.part, contract, config_digest),
+        included AS (
+            SELECT part, contract, config_digest, oracle, sum(n) AS n, sum(w) AS w FROM s_included GROUP BY ALL),
+        signed AS (
+            SELECT p.part, r.contract, r.config_digest, s.oracle, sum(r.w) AS w
+            FROM signers s JOIN s_reports r ON r.feed = s.feed AND r.round_id = s.round_id
+            JOIN s_parts p ON {_member('r')} GROUP BY ALL)
+        SELECT c.part, coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, c.config_digest,
+               c.signable, c.reports AS expected_n, c.w AS expected_w, coalesce(i.n, 0) AS included_n,
+               coalesce(i.w, 0) AS included_w, CASE WHEN c.signable THEN coalesce(s.w, 0) END AS signed_w
+        FROM per_config c
+        JOIN config_oracles co ON co.contract = c.contract AND co.config_digest = c.config_digest
+        LEFT JOIN included i ON i.part = c.part AND i.contract = c.contract AND i.config_digest = c.config_digest
+            AND i.oracle = co.transmitter
+        LEFT JOIN signed s ON s.part = c.part AND s.contract = c.contract AND s.config_digest = c.config_digest
+            AND s.oracle = co.transmitter
+        LEFT JOIN s_ops op ON op.address = co.transmitter),
+    s_slots_parts AS (SELECT * FROM s_slots),
+    s_days_parts AS (SELECT part, entity, feed_key, day FROM s_included)"""
+
+
 def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Computed]:
     """Every metric of every entity in every part of the materialised scope: one aggregate per
     source, grouped by part and entity, all in one statement (one plan, one round trip) beside
@@ -380,8 +391,8 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Comp
             by_source.setdefault(m.source, []).append(m)
     # metrics sharing an aggregate compute it once: (source, sql) -> its column in the row
     column: dict[tuple[str, str], int] = {}
-    ctes = ["entities AS (SELECT part, entity, list(address ORDER BY address) AS addresses FROM s_slots "
-            "GROUP BY part, entity)"]
+    ctes = [COUNTED_CTES, "entities AS (SELECT part, entity, list(address ORDER BY address) AS addresses "
+            "FROM s_slots GROUP BY part, entity)"]
     selected = ["e.part", "e.entity", "e.addresses"]
     joins = []
     for i, (source, group) in enumerate(by_source.items()):
