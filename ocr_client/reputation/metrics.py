@@ -210,10 +210,13 @@ class ScopeFeed:
 def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
     """Materialise the scope's tables; returns its feeds, in feed order (none: no report in scope)."""
     con = store.con
-    in_recent = "FALSE"
+    # the last R reports of a feed are those from its R-th newest (block, log) on: a top-R heap per
+    # feed rather than a window's sort of every report
+    in_recent, cutoffs = "FALSE", ""
     if scope.recent is not None:
-        in_recent = (f"row_number() OVER (PARTITION BY r.feed ORDER BY r.block_number DESC, r.log_index DESC) "
-                     f"<= {int(scope.recent)}")
+        in_recent = "(r.block_number, r.log_index) >= cut.cutoff"
+        cutoffs = (f"cut AS (SELECT feed, list_min(max((block_number, log_index), {int(scope.recent)})) AS cutoff "
+                   f"FROM scoped GROUP BY feed),")
     parts = [LIFETIME] if scope.recent is None else [LIFETIME, RECENT]
     # the parts, each with the window's bounds (NULL: open), which the views over transactions read
     con.execute("CREATE OR REPLACE TEMP TABLE s_parts AS SELECT unnest(?::VARCHAR[]) AS part, "
@@ -222,10 +225,12 @@ def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
     reports, params = scope_reports(
         scope, "LEFT JOIN configs g ON g.contract = r.contract AND g.config_digest = r.config_digest")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE s_reports AS
-        WITH base AS (
-            SELECT {_REPORT_COLUMNS}, b.timestamp AS block_time, c.format, k.feed_key, {in_recent} AS in_recent,
-                   g.rowid AS config_key, {ANSWER_ABS_SQL} AS answer_abs
-            FROM {reports})
+        WITH scoped AS (
+            SELECT {_REPORT_COLUMNS}, b.timestamp AS block_time, c.format, k.feed_key, g.rowid AS config_key,
+                   {ANSWER_ABS_SQL} AS answer_abs
+            FROM {reports}),
+        {cutoffs}
+        base AS (SELECT r.*, {in_recent} AS in_recent FROM scoped r {'JOIN cut USING (feed)' if cutoffs else ''})
         SELECT *, {decay_sql(age, scope.half_life)} AS w FROM base""", params)
     # every oracle with its entity (operator, else address): one small table the views join by key
     con.execute("""CREATE OR REPLACE TEMP TABLE s_entities AS
