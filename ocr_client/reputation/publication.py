@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 
 from ocr_client.registry.merkle import StandardMerkleTree
 from ocr_client.registry.scores import ScoreLeaf, score_tree
-from ocr_client.reputation.checksum import checksum_address
 from ocr_client.reputation.errors import ReputationError
 from ocr_client.reputation.formats import build_formats
 from ocr_client.reputation.indexer import Indexer, IndexOptions, resolve_feeds
@@ -99,7 +98,7 @@ def score_table(store: Store, options: ScoreOptions) -> ScoreTable:
                                "index them together (one `ocr reputation index` with every --feed) and publish again")
     operators = [(str(a), str(o)) for a, o in store.query("SELECT address, operator FROM s_ops")]
     leaves = tuple(ScoreLeaf(o, s, r) for o, s, r in result.leaves())
-    return ScoreTable(method_id(result, operators), tuple(checksum_address(c) for c in contracts),
+    return ScoreTable(method_id(result, operators), tuple(to_checksum_address(c) for c in contracts),
                       min(int(r[1]) for r in rows if str(r[0]) in contracts), ends.pop(), leaves, result)
 
 
@@ -168,7 +167,7 @@ def leaf_diff(published: Sequence[ScoreLeaf], recomputed: Sequence[ScoreLeaf]) -
     """Oracles whose (score, rank) differ, or that only one side lists."""
     mine = {leaf.oracle.lower(): (leaf.score, leaf.rank) for leaf in published}
     theirs = {leaf.oracle.lower(): (leaf.score, leaf.rank) for leaf in recomputed}
-    return [LeafChange(checksum_address(o), mine.get(o), theirs.get(o)) for o in sorted(set(mine) | set(theirs))
+    return [LeafChange(to_checksum_address(o), mine.get(o), theirs.get(o)) for o in sorted(set(mine) | set(theirs))
             if mine.get(o) != theirs.get(o)]
 
 

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
+from eth_utils import to_checksum_address
+
 from ocr_client.reputation import flags as flag_rules
 from ocr_client.reputation import gates
-from ocr_client.reputation.checksum import checksum_address
 from ocr_client.reputation.errors import NoDataError, ReputationError
 from ocr_client.reputation.metrics import (
     BY_NAME,
@@ -246,15 +247,15 @@ def _rank(store: Store, lifetime: _Scored, recent: _Scored | None, pairs: list[P
             if p.a in addresses or p.b in addresses:
                 other = p.b if p.a in addresses else p.a
                 kind = "sybil" if p.copier is None else ("mirroring" if p.copier in addresses else "mirrored")
-                flags.append({"kind": kind, "with": checksum_address(other), "reason": p.reason, "evidence": p.to_json()})
+                flags.append({"kind": kind, "with": to_checksum_address(other), "reason": p.reason, "evidence": p.to_json()})
         for funder, funded in funders.items():
             mine = [a for a in funded if a in addresses]
             if mine and len(set(funded) - set(addresses)) > 0:
-                flags.append({"kind": "common-funder", "funder": checksum_address(funder),
-                              "with": [checksum_address(a) for a in funded if a not in addresses],
+                flags.append({"kind": "common-funder", "funder": to_checksum_address(funder),
+                              "with": [to_checksum_address(a) for a in funded if a not in addresses],
                               "reason": f"first funded by {funder}, as were {len(funded) - len(mine)} other oracle(s)"})
         operator = operators.get(addresses[0]) if addresses else None
-        name = checksum_address(addresses[0]) if addresses else e
+        name = to_checksum_address(addresses[0]) if addresses else e
         rows.append((final, life, now, e, name, operator, flags))
     tie = {e: lifetime.values[e].get(TIE_BREAKER) for e in lifetime.entities}
     rows.sort(key=lambda r: (-r[0], tie[r[3]] is None, tie[r[3]] or 0, r[4].lower()))
@@ -274,7 +275,7 @@ def _feed_rows(store: Store, feeds: list[str], options: ScoreOptions, weights: d
             ranking = [{"oracle": o.oracle, "score": o.score, "rank": o.rank} for o in overall]
         else:
             ranking = _sub_ranking(store, (feed,), options, weights, start)
-        rows.append({"feed": feed, "contract": checksum_address(scoped.contract), "feed_id": scoped.feed_id,
+        rows.append({"feed": feed, "contract": to_checksum_address(scoped.contract), "feed_id": scoped.feed_id,
                      "format": scoped.format, "reports": scoped.reports, "first_block": scoped.first_block,
                      "last_block": scoped.last_block, "first_time": scoped.first_time, "last_time": scoped.last_time,
                      "categories": list((options.tags or {}).get(feed, (options.tags or {}).get(scoped.contract, ()))),
@@ -291,7 +292,7 @@ def _sub_ranking(store: Store, feeds: tuple[str, ...], options: ScoreOptions, we
     recent = parts.get(RECENT)
     finals = {e: min(s, recent.scores[e]) if recent is not None and e in recent.scores else s
               for e, s in life.scores.items()}
-    names = {e: checksum_address(life.addresses[e][0]) if life.addresses[e] else e for e in life.entities}
+    names = {e: to_checksum_address(life.addresses[e][0]) if life.addresses[e] else e for e in life.entities}
     tie = {e: life.values[e].get(TIE_BREAKER) for e in life.entities}
     order = sorted(life.entities, key=lambda e: (-finals[e], tie[e] is None, tie[e] or 0, names[e].lower()))
     return [{"oracle": names[e], "score": finals[e], "rank": i + 1} for i, e in enumerate(order)]
