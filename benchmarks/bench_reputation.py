@@ -41,7 +41,7 @@ from ocr_client.reputation.configs import ConfigBook
 from ocr_client.reputation.decode_ours import read_transmission
 from ocr_client.reputation.derive_columns import derive_pending
 from ocr_client.reputation.formats import build_formats, by_name
-from ocr_client.reputation.indexer import Indexer, IndexOptions, resolve_feeds
+from ocr_client.reputation.indexer import IndexOptions, indexing, resolve_feeds
 from ocr_client.reputation.ranking import ScoreOptions, score
 from ocr_client.reputation.records import Batch, LogPlace
 from ocr_client.reputation.rpc import ChunkedLogs, JsonRpcReader
@@ -153,11 +153,9 @@ def measure(url: str, w3: Web3, local: LocalFeed, reports: int, repeat: int, wor
     def index_once() -> None:
         db = workdir / f"bench-{reports}.duckdb"
         db.unlink(missing_ok=True)
-        store = Store.open(db, write=True, chain_id=reader.chain_id())
-        try:
-            Indexer(reader, store, IndexOptions()).run(resolve_feeds(reader, [local.address], build_formats()))
-        finally:
-            store.close()
+        targets = resolve_feeds(reader, [local.address], build_formats())
+        with indexing(reader, db, targets, IndexOptions()) as indexer:  # as `ocr reputation index` does
+            indexer.run(targets)
 
     # the floor and the index alternate, so a machine that slows down for a while slows both
     fetch_s, index_s = alternating_medians(raw_fetch, index_once, repeat)

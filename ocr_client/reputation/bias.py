@@ -8,8 +8,9 @@ So, per oracle:
 - each signed deviation from the report median, in bps, is clamped to the report's 2DEV band
   (2 robust standard deviations, derive.py): an occasional outlier counts as a 2-sd miss and no
   more, since the other accuracy metrics judge outliers and this one judges their side;
-- SQL sums those (decay-weighted, as integers in hundredths of a bp) and this module takes their
-  mean, exactly (``Fraction``);
+- each is stored with its observation when indexed (derive.clamped_deviation), SQL sums them
+  (decay-weighted, as integers in hundredths of a bp) and this module takes their mean, exactly
+  (``Fraction``);
 - the committee's centre is the shortest half of the oracles' means (the narrowest window holding
   k // 2 + 1 of the k means, and its lower median: Rousseeuw's LMS location). The plain median
   would not do: f < n/3 oracles biased the same way all pull it their way (at n = 7 the 4th value
@@ -36,29 +37,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final
 
-from ocr_client.reputation.derive import BPS, MAD_TO_SD_DEN, MAD_TO_SD_NUM, ROBUST_BAND
+from ocr_client.reputation.derive import CENTI
 
-#: Clamped deviations are summed as integers in units of 1/CENTI bp.
-CENTI: Final[int] = 100
 #: A t counts at most this many effective observations: past it, more reports no longer make a
 #: bias more significant, so a gate at t = 3 needs an offset of at least 3/8 of the committee's noise
 #: (honest sources a fraction of a bp apart are not gated however long the window).
 MAX_N_EFF: Final[int] = 64
-#: A bound on any one clamped deviation whatever the band (so the integers stay far inside HUGEINT).
-MAX_BPS: Final[int] = 1_000_000
 
-_BAND: Final[str] = (f"least({MAX_BPS}, scale::DOUBLE * {ROBUST_BAND * MAD_TO_SD_NUM * BPS} "
-                     f"/ ({MAD_TO_SD_DEN} * answer_abs))")
-_CLAMPED_SIZE: Final[str] = f"round(least({_BAND}, dev_bps) * {CENTI})::BIGINT"
-#: One observation's signed deviation clamped to its report's 2DEV band, in 1/CENTI bp: a column of
-#: ``s_obs`` (``clamped_dev``) over its ``dev_bps`` (|deviation|), ``value``, ``answer``, ``answer_abs``
-#: and ``scale``, computed once per row rather than once per sum below. The size is clamped and the
-#: side comes from comparing the integers: the same number as clamping the signed deviation (IEEE
-#: negation, ``least`` and ``round`` are symmetric) without a second 128-bit subtraction and
-#: conversion per row. NULL where the deviation is unknown (a zero answer): ``least`` skips a NULL
-#: argument, so without the guard it would clamp to the band's edge.
-CLAMPED_SQL: Final[str] = (f"CASE WHEN dev_bps IS NULL THEN NULL WHEN value < answer THEN -{_CLAMPED_SIZE} "
-                           f"ELSE {_CLAMPED_SIZE} END")
+#: Each observation's clamped signed deviation (1/CENTI bp, NULL where its report answered 0) is
+#: stored with it when indexed (``observation_rows.clamped_dev``, derive.clamped_deviation): it
+#: depends on its report alone, and computing it per row in SQL was a tenth of scoring's aggregate.
 _KNOWN: Final[str] = "clamped_dev IS NOT NULL"
 _W: Final[str] = "w::BIGINT"
 

@@ -130,11 +130,10 @@ def run_reputation(args: argparse.Namespace) -> None:
 
 def _index(args: argparse.Namespace) -> None:
     from ocr_client.reputation.formats import build_formats
-    from ocr_client.reputation.indexer import Indexer, IndexOptions, resolve_feeds
+    from ocr_client.reputation.indexer import IndexOptions, indexing, resolve_feeds
     from ocr_client.reputation.labels import read_operators
     from ocr_client.reputation.progress import TerminalProgress
     from ocr_client.reputation.rpc import JsonRpcReader
-    from ocr_client.reputation.store import Store
 
     if not args.rpc_url:
         raise ReputationError(f"give --rpc-url or set {RPC_URL_ENV}")
@@ -142,15 +141,14 @@ def _index(args: argparse.Namespace) -> None:
     reader = JsonRpcReader(args.rpc_url)
     chain_id = reader.chain_id()
     targets = resolve_feeds(reader, args.feed, build_formats())
-    store = Store.open(args.db, write=True, chain_id=chain_id)
     progress = TerminalProgress()
-    try:
+    options = IndexOptions(from_block=args.from_block, confirmations=args.confirmations, receipts=args.receipts,
+                           scan_reverts=args.scan_reverts, chunk=args.chunk)
+    with indexing(reader, args.db, targets, options, chain_id, on_chunk=progress) as indexer:
+        store = indexer.store
         if operators is not None:
             with store.transaction():
                 store.set_operators(operators)
-        options = IndexOptions(from_block=args.from_block, confirmations=args.confirmations, receipts=args.receipts,
-                               scan_reverts=args.scan_reverts, chunk=args.chunk)
-        indexer = Indexer(reader, store, options, on_chunk=progress)
         try:
             result = indexer.follow(targets, args.poll) if args.follow else indexer.run(targets)
         except KeyboardInterrupt:
@@ -166,8 +164,6 @@ def _index(args: argparse.Namespace) -> None:
         feeds = [{"feed": t.contract, "format": t.fmt.name, "next_block": s.next_block if s else None,
                   "reports": int(store.query("SELECT count(*) FROM reports WHERE contract = ?", [t.contract])[0][0])}
                  for t in targets for s in [store.contract_state(t.contract)]]
-    finally:
-        store.close()
     summary = {"db": str(args.db), "chain_id": chain_id, "head": result.head, "reports_added": result.reports,
                "rolled_back": result.rolled_back, "chunks": result.chunks, "feeds": feeds}
     if args.json:

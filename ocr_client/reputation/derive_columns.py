@@ -21,8 +21,12 @@ from typing import Any, Final
 import numpy as np
 
 from ocr_client.reputation.derive import (
+    BAND_BPS_NUM,
+    BPS,
+    CENTI,
     MAD_TO_SD_DEN,
     MAD_TO_SD_NUM,
+    MAX_BPS,
     PPM,
     ROBUST_BAND,
     SCALE_FLOOR_DIVISOR,
@@ -168,8 +172,32 @@ def _derive(packed: PackedBlock) -> tuple[ObservationBlock | None, list[PackedRe
         "within_2dev": within.reshape(-1),
         "rank_ppm": rank_ppm.reshape(-1).astype(np.int64),
         "ts_pct_ppm": ts_pct.reshape(-1).astype(np.int64),
+        "clamped_dev": _clamped(values, answers, devs, scale).reshape(-1),
     }
     return ObservationBlock(feed, oracles, columns, np.repeat(answers_1d, k)), rest
+
+
+def _clamped(values: np.ndarray[Any, Any], answers: np.ndarray[Any, Any], devs: np.ndarray[Any, Any],
+             scale: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """derive.clamped_deviation of every cell (answers and scales as columns): the same double
+    operations in the same order, so the same integers; NULL (masked) where the answer is 0."""
+    answer_abs = np.abs(answers).astype(np.float64)
+    zero = answer_abs == 0
+    if zero.any():
+        answer_abs[zero] = 1.0  # masked below: no relative deviation from a zero answer
+    band = scale.astype(np.float64) * BAND_BPS_NUM / (MAD_TO_SD_DEN * answer_abs)
+    np.minimum(band, MAX_BPS, out=band)
+    x = devs.astype(np.float64)
+    x *= BPS
+    x /= answer_abs
+    np.minimum(x, band, out=x)
+    x *= CENTI
+    whole = np.floor(x)  # x >= 0, and x - floor(x) is exact: rounding half away from zero, as C's round()
+    size = whole.astype(np.int64) + (x - whole >= 0.5)
+    signed = np.where(values < answers, -size, size)
+    if zero.any():
+        return np.ma.masked_array(signed, mask=np.broadcast_to(zero, signed.shape))  # type: ignore[no-untyped-call]
+    return signed
 
 
 def _counts(matrix: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:

@@ -267,9 +267,9 @@ def _learn_scope(store: Store) -> dict[str, ScopeFeed]:
 #: belong to, which the metrics group by.
 _SCOPE_VIEWS: Final[tuple[str, ...]] = (
     f"""CREATE OR REPLACE TEMP VIEW s_obs AS
-        SELECT *, {bias.CLAMPED_SQL} AS clamped_dev FROM (
         SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, e.address AS oracle, o.value,
-            o.observed_at, o.block_number, o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled,
+            o.observed_at, o.block_number, o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.clamped_dev,
+            o.stalled,
             e.entity, e.address, r.contract, r.config_digest, r.config_key, r.block_time,
             r.w, r.answer, r.answer_abs, r.in_recent, r.block_time - o.observed_at AS latency_s,
             o.abs_dev::DOUBLE * 10000 / r.answer_abs AS dev_bps,
@@ -277,7 +277,7 @@ _SCOPE_VIEWS: Final[tuple[str, ...]] = (
             o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z
         FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
         JOIN s_entities e ON e.oracle_key = o.oracle_key
-        WHERE o.value IS NOT NULL)""",
+        WHERE o.value IS NOT NULL""",
     f"CREATE OR REPLACE TEMP VIEW s_obs_parts AS SELECT p.part, o.* FROM s_obs o JOIN s_parts p ON {_member('o')}",
     """CREATE OR REPLACE TEMP VIEW s_sent AS
         SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed, r.in_recent

@@ -27,7 +27,7 @@ from ocr_client.registry.merkle import StandardMerkleTree
 from ocr_client.registry.scores import ScoreLeaf, score_tree
 from ocr_client.reputation.errors import ReputationError
 from ocr_client.reputation.formats import build_formats
-from ocr_client.reputation.indexer import Indexer, IndexOptions, resolve_feeds
+from ocr_client.reputation.indexer import IndexOptions, indexing, resolve_feeds
 from ocr_client.reputation.ranking import ScoreOptions, ScoreResult, score
 from ocr_client.reputation.records import RawLog
 from ocr_client.reputation.rpc import BlockHeader, ChainReader
@@ -143,12 +143,9 @@ def recompute(reader: ChainReader, contracts: Sequence[str], from_block: int, to
     capped = CappedReader(reader, to_block)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         path = Path(tmp) / "verify.duckdb"
-        writer = Store.open(path, write=True, chain_id=capped.chain_id())
-        try:
-            targets = resolve_feeds(capped, list(contracts), build_formats())
-            Indexer(capped, writer, IndexOptions(from_block=from_block, confirmations=0)).run(targets)
-        finally:
-            writer.close()
+        targets = resolve_feeds(capped, list(contracts), build_formats())
+        with indexing(capped, path, targets, IndexOptions(from_block=from_block, confirmations=0)) as indexer:
+            indexer.run(targets)
         scored = Store.open(path)  # as `ocr reputation score` scores: read-only, with DuckDB's threads
         try:
             return score_table(scored, options)

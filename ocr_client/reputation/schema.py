@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 APP: Final[str] = "ocr-client reputation"
-SCHEMA_VERSION: Final[str] = "3"
+SCHEMA_VERSION: Final[str] = "4"
 
 #: Tables written per chunk, with their columns in insertion order (the CSV bulk path needs it).
 TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
@@ -31,13 +31,13 @@ TABLE_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "observations": (("feed", "VARCHAR"), ("round_id", "BIGINT"), ("position", "INTEGER"), ("oracle_index", "INTEGER"),
                      ("oracle", "VARCHAR"), ("value", "HUGEINT"), ("observed_at", "BIGINT"), ("block_number", "BIGINT"),
                      ("abs_dev", "HUGEINT"), ("scale", "HUGEINT"), ("within_2dev", "INTEGER"), ("rank_ppm", "BIGINT"),
-                     ("ts_pct_ppm", "BIGINT")),
+                     ("ts_pct_ppm", "BIGINT"), ("clamped_dev", "BIGINT")),
     #: the table behind the observations view
     "observation_rows": (("feed_key", "INTEGER"), ("round_id", "BIGINT"), ("position", "INTEGER"),
                          ("oracle_index", "INTEGER"), ("oracle_key", "INTEGER"), ("value", "HUGEINT"),
                          ("observed_at", "BIGINT"), ("block_number", "BIGINT"), ("abs_dev", "HUGEINT"),
                          ("scale", "HUGEINT"), ("within_2dev", "INTEGER"), ("rank_ppm", "BIGINT"),
-                         ("ts_pct_ppm", "BIGINT"), ("stalled", "TINYINT")),
+                         ("ts_pct_ppm", "BIGINT"), ("clamped_dev", "BIGINT"), ("stalled", "TINYINT")),
     "blocks": (("number", "BIGINT"), ("hash", "VARCHAR"), ("timestamp", "BIGINT")),
     "signers": (("feed", "VARCHAR"), ("round_id", "BIGINT"), ("oracle_index", "INTEGER"), ("oracle", "VARCHAR"),
                 ("block_number", "BIGINT")),
@@ -98,12 +98,12 @@ CREATE TABLE observation_rows (feed_key INTEGER NOT NULL USING COMPRESSION rle,
     -- derived when stored (per report, so independent of any window): see derive.py
     abs_dev HUGEINT USING COMPRESSION bitpacking, scale HUGEINT USING COMPRESSION rle,
     within_2dev INTEGER USING COMPRESSION bitpacking, rank_ppm BIGINT USING COMPRESSION bitpacking,
-    ts_pct_ppm BIGINT USING COMPRESSION bitpacking,
+    ts_pct_ppm BIGINT USING COMPRESSION bitpacking, clamped_dev BIGINT USING COMPRESSION bitpacking,
     -- from the oracle's history in the feed: see stalls.py
     stalled TINYINT USING COMPRESSION bitpacking);
 CREATE VIEW observations AS
     SELECT f.feed, o.round_id, o.position, o.oracle_index, k.oracle, o.value, o.observed_at, o.block_number,
-           o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.stalled
+           o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.clamped_dev, o.stalled
     FROM observation_rows o JOIN feed_keys f USING (feed_key) LEFT JOIN oracle_keys k USING (oracle_key);
 CREATE TABLE signers (feed VARCHAR, round_id BIGINT, oracle_index INTEGER, oracle VARCHAR, block_number BIGINT);
 CREATE TABLE receipts (tx_hash VARCHAR, contract VARCHAR, sender VARCHAR, status INTEGER, gas_used BIGINT,

@@ -13,7 +13,7 @@ import pytest
 from web3 import Web3
 
 from ocr_client.reputation.formats import build_formats
-from ocr_client.reputation.indexer import Indexer, IndexOptions, Progress, resolve_feeds
+from ocr_client.reputation.indexer import IndexOptions, Progress, indexing, resolve_feeds
 from ocr_client.reputation.ranking import ScoreOptions, ScoreResult, score
 from ocr_client.reputation.rpc import JsonRpcReader
 from ocr_client.reputation.store import Store
@@ -47,11 +47,8 @@ def index(rpc_url: str, feeds: Sequence[str], db: Path, **options: object) -> Pr
     """Index through the engine's API (the CLI does exactly this)."""
     reader = JsonRpcReader(rpc_url)
     targets = resolve_feeds(reader, feeds, build_formats())
-    store = Store.open(db, write=True, chain_id=reader.chain_id())
-    try:
-        return Indexer(reader, store, IndexOptions(**options)).run(targets)  # type: ignore[arg-type]
-    finally:
-        store.close()
+    with indexing(reader, db, targets, IndexOptions(**options)) as indexer:  # type: ignore[arg-type]
+        return indexer.run(targets)
 
 
 def scored(db: Path, **options: object) -> ScoreResult:

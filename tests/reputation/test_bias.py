@@ -12,9 +12,9 @@ import duckdb
 import pytest
 from web3 import Web3
 
-from ocr_client.reputation.bias import CLAMPED_SQL, SUMS_SQL, Judgement, judge, shortest_half_centre
+from ocr_client.reputation.bias import SUMS_SQL, Judgement, judge, shortest_half_centre
+from ocr_client.reputation.derive import clamped_deviation
 from ocr_client.reputation.gates import gate_factors
-from ocr_client.reputation.metrics import ANSWER_ABS_SQL
 from ocr_client.reputation.window import PPM
 from ocr_client.testing import LocalFeed
 from tests.reputation.conftest import chain_time, index, scored
@@ -29,19 +29,18 @@ def judged(deviations: Mapping[str, Sequence[float | None]],
     """Each oracle's signed deviations (bps, None unknown) through the metric's own SQL on DuckDB, then judged.
 
     A deviation becomes an observation of a report answering ANSWER; an unknown one, an observation
-    of a report answering 0 (no relative deviation from it). The per-row figures are the ``s_obs``
-    view's (metrics.py)."""
-    rows = [(e, (weights or {}).get(e, [PPM] * len(devs))[i], *_observed(d))
-            for e, devs in deviations.items() for i, d in enumerate(devs)]
+    of a report answering 0 (no relative deviation from it). Each is clamped as the indexer stores
+    it (derive.clamped_deviation)."""
+    rows = []
+    for e, devs in deviations.items():
+        for i, d in enumerate(devs):
+            value, answer = _observed(d)
+            rows.append((e, (weights or {}).get(e, [PPM] * len(devs))[i],
+                         clamped_deviation(value, answer, abs(value - answer), SCALE)))
     con = duckdb.connect()
-    con.execute(f"""CREATE TABLE s_obs AS
-        WITH o AS (SELECT unnest(?::VARCHAR[]) AS entity, unnest(?::BIGINT[]) AS w, unnest(?::HUGEINT[]) AS value,
-                          unnest(?::HUGEINT[]) AS answer, {SCALE}::HUGEINT AS scale),
-             r AS (SELECT *, {ANSWER_ABS_SQL.replace("r.", "")} AS answer_abs FROM o)
-        SELECT *, abs(value - answer)::DOUBLE * 10000 / answer_abs AS dev_bps FROM r""",
-                [[r[i] for r in rows] for i in range(4)])
-    raw = {str(e): s for e, s in con.execute(
-        f"SELECT entity, {SUMS_SQL} FROM (SELECT *, {CLAMPED_SQL} AS clamped_dev FROM s_obs) GROUP BY entity").fetchall()}
+    con.execute("""CREATE TABLE s_obs AS SELECT unnest(?::VARCHAR[]) AS entity, unnest(?::BIGINT[]) AS w,
+                   unnest(?::BIGINT[]) AS clamped_dev""", [[r[i] for r in rows] for i in range(3)])
+    raw = {str(e): s for e, s in con.execute(f"SELECT entity, {SUMS_SQL} FROM s_obs GROUP BY entity").fetchall()}
     return judge({e: raw.get(e) for e in deviations})
 
 

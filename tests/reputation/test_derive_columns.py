@@ -8,6 +8,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import duckdb
+
 from ocr_client.reputation.derive import observation_lines
 from ocr_client.reputation.derive_columns import ObservationBlock, observation_columns
 from ocr_client.reputation.records import PackedReport
@@ -55,7 +57,7 @@ def _report(rng: random.Random, round_id: int) -> tuple[PackedReport, list[int],
 def _parse(line: str) -> Row:
     fields = line.split(",")
     return (fields[0], *(int(f) if f else None for f in fields[1:4]), fields[4] or None,
-            *(int(f) if f else None for f in fields[5:13]))
+            *(int(f) if f else None for f in fields[5:14]))
 
 
 def _rows(blocks: list[ObservationBlock], lines: list[str]) -> list[Row]:
@@ -91,3 +93,32 @@ def test_typical_reports_take_the_columnar_path() -> None:
         reports.append(PackedReport("0x" + "ab" * 20, round_id, answer, 1_750_000_000, packed.hex(), 31, COMMITTEE, 5))
     blocks, lines = observation_columns(reports)
     assert lines == [] and sum(len(b) for b in blocks) == 3100
+
+
+#: The clamp as scoring's SQL computed it per row before it was stored (schema 3): DuckDB's doubles.
+SQL_CLAMP = """
+    WITH r AS (SELECT i, value, answer, abs_dev, scale, CASE WHEN answer <> 0 THEN abs(answer)::DOUBLE END AS answer_abs
+               FROM rows),
+         d AS (SELECT *, abs_dev::DOUBLE * 10000 / answer_abs AS dev_bps FROM r),
+         s AS (SELECT *, round(least(least(1000000, scale::DOUBLE * 296520000 / (10000 * answer_abs)), dev_bps) * 100)
+                         ::BIGINT AS size FROM d)
+    SELECT CASE WHEN dev_bps IS NULL THEN NULL WHEN value < answer THEN -size ELSE size END FROM s ORDER BY i"""
+
+
+def test_the_stored_clamp_is_the_number_duckdbs_doubles_give() -> None:
+    """derive.clamped_deviation (and its numpy twin) against the SQL the score used to run per row,
+    on the random reports: huge values through the reference path, a zero answer NULL."""
+    rng = random.Random(20261207)
+    reports = [_report(rng, round_id)[0] for round_id in range(1, 801)]
+    blocks, lines = observation_columns(reports)
+    answers = {(r.feed, r.round_id): r.answer for r in reports}
+    rows = [r for r in _rows(blocks, lines) if r[5] is not None and -(2**127) <= answers[(r[0], r[1])] < 2**127]
+    assert any(abs(r[5]) >= 2**64 for r in rows) and any(answers[(r[0], r[1])] == 0 for r in rows)
+    con = duckdb.connect()
+    columns = [[str(r[5]) for r in rows], [str(answers[(r[0], r[1])]) for r in rows], [str(r[8]) for r in rows],
+               [str(r[9]) for r in rows]]
+    con.execute("CREATE TABLE rows AS SELECT unnest(range(?)) AS i, unnest(?::HUGEINT[]) AS value, "
+                "unnest(?::HUGEINT[]) AS answer, unnest(?::HUGEINT[]) AS abs_dev, unnest(?::HUGEINT[]) AS scale",
+                [len(rows), *columns])
+    expected = [e for (e,) in con.execute(SQL_CLAMP).fetchall()]
+    assert [r[13] for r in rows] == expected
