@@ -230,7 +230,7 @@ def main() -> None:
     parser.add_argument("--reports", default="1000,10000", help="comma-separated report counts (one feed each)")
     parser.add_argument("--nodes", type=int, default=31)
     parser.add_argument("--per-block", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=7, help="runs per figure (their median)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.reports.split(",")]

@@ -180,7 +180,10 @@ def _derive(packed: PackedBlock) -> tuple[ObservationBlock | None, list[PackedRe
 def _clamped(values: np.ndarray[Any, Any], answers: np.ndarray[Any, Any], devs: np.ndarray[Any, Any],
              scale: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """derive.clamped_deviation of every cell (answers and scales as columns): the same double
-    operations in the same order, so the same integers; NULL (masked) where the answer is 0."""
+    operations in the same order, so the same integers; NULL (masked) where the answer is 0.
+
+    In place on two matrices: each fresh (reports x k) temporary is a fresh mapping of memory
+    whose pages fault in, which cost three times the arithmetic (12 ms of a 10,000-report index)."""
     answer_abs = np.abs(answers).astype(np.float64)
     zero = answer_abs == 0
     if zero.any():
@@ -192,12 +195,14 @@ def _clamped(values: np.ndarray[Any, Any], answers: np.ndarray[Any, Any], devs: 
     x /= answer_abs
     np.minimum(x, band, out=x)
     x *= CENTI
-    whole = np.floor(x)  # x >= 0, and x - floor(x) is exact: rounding half away from zero, as C's round()
-    size = whole.astype(np.int64) + (x - whole >= 0.5)
-    signed = np.where(values < answers, -size, size)
+    whole = np.floor(x)
+    x -= whole  # the fraction, exact (x >= 0): rounding half away from zero, as C's round()
+    size = whole.astype(np.int64)
+    size += x >= 0.5
+    np.negative(size, out=size, where=values < answers)
     if zero.any():
-        return np.ma.masked_array(signed, mask=np.broadcast_to(zero, signed.shape))  # type: ignore[no-untyped-call]
-    return signed
+        return np.ma.masked_array(size, mask=np.broadcast_to(zero, size.shape))  # type: ignore[no-untyped-call]
+    return size
 
 
 def _counts(matrix: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
