@@ -89,7 +89,9 @@ CREATE TABLE feed_keys (feed_key INTEGER PRIMARY KEY, feed VARCHAR NOT NULL UNIQ
 CREATE TABLE oracle_keys (oracle_key INTEGER PRIMARY KEY, oracle VARCHAR NOT NULL UNIQUE);
 -- Each column's compression is named, so storing a chunk skips trying every method on it (11 ms at
 -- 10,000 reports): run-length for what repeats per feed or report (the round too: its k rows are
--- consecutive, 5 ms cheaper than bit-packing and no larger), bit-packing for the rest.
+-- consecutive, 5 ms cheaper than bit-packing and no larger) and for the two flags, which are
+-- mostly 1 (within_2dev) and mostly 0 (stalled): 5 ms cheaper to store than bit-packing, for a
+-- file 4% larger; bit-packing for the rest.
 CREATE TABLE observation_rows (feed_key INTEGER NOT NULL USING COMPRESSION rle,
     round_id BIGINT USING COMPRESSION rle, position INTEGER USING COMPRESSION bitpacking,
     oracle_index INTEGER USING COMPRESSION bitpacking, oracle_key INTEGER USING COMPRESSION bitpacking,
@@ -97,10 +99,10 @@ CREATE TABLE observation_rows (feed_key INTEGER NOT NULL USING COMPRESSION rle,
     block_number BIGINT USING COMPRESSION rle,
     -- derived when stored (per report, so independent of any window): see derive.py
     abs_dev HUGEINT USING COMPRESSION bitpacking, scale HUGEINT USING COMPRESSION rle,
-    within_2dev INTEGER USING COMPRESSION bitpacking, rank_ppm BIGINT USING COMPRESSION bitpacking,
+    within_2dev INTEGER USING COMPRESSION rle, rank_ppm BIGINT USING COMPRESSION bitpacking,
     ts_pct_ppm BIGINT USING COMPRESSION bitpacking, clamped_dev BIGINT USING COMPRESSION bitpacking,
     -- from the oracle's history in the feed: see stalls.py
-    stalled TINYINT USING COMPRESSION bitpacking);
+    stalled TINYINT USING COMPRESSION rle);
 CREATE VIEW observations AS
     SELECT f.feed, o.round_id, o.position, o.oracle_index, k.oracle, o.value, o.observed_at, o.block_number,
            o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.clamped_dev, o.stalled
