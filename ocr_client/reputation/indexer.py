@@ -180,7 +180,7 @@ class Indexer:
                 self._store_history(target, early.start, early.configs)
                 prefetch = early.prefetch
             elif state is None:
-                self._register(target, head)
+                self._register(target)
             else:
                 if state.format != target.fmt.name:
                     raise ReputationError(f"{target.contract} was indexed as {state.format}, its code is now "
@@ -200,7 +200,7 @@ class Indexer:
             self.run(targets)
         return self.progress
 
-    def _register(self, target: Target, head: int) -> None:
+    def _register(self, target: Target) -> None:
         """First sight of a contract: read its config history so transmissions before --from-block
         still find their oracles, and store it with the contract's first block."""
         configs = Batch()

@@ -128,7 +128,12 @@ class Store:
 
     @classmethod
     def _create(cls, path: Path, chain_id: int | None) -> Store:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as exc:  # mkdir met a file where a directory should be
+            raise StoreError(f"cannot create {path}: {exc.filename} is a file, not a directory") from None
+        except OSError as exc:  # no permission, a read-only file system, ...
+            raise StoreError(f"cannot create {path}: {exc.strerror or type(exc).__name__} ({exc.filename})") from None
         con = _connect(path, read_only=False)
         meta = {"app": APP, "schema_version": SCHEMA_VERSION, "chain_id": str(chain_id)}
         con.execute("BEGIN")

@@ -52,6 +52,16 @@ def test_an_address_without_code_is_refused_and_no_database_is_created(
     assert not db.exists()
 
 
+def test_a_database_path_that_cannot_be_created_is_one_line(
+        indexed: tuple[str, str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url, feed, _ = indexed
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    refused(capsys, ["reputation", "index", "--rpc-url", url, "--feed", feed, "--db", str(blocker / "rep.duckdb")],
+            f"cannot create {blocker / 'rep.duckdb'}: {blocker} is a file, not a directory")
+    assert blocker.read_text() == "not a directory"
+
+
 def test_a_contract_of_unknown_format_is_refused_and_the_database_is_unchanged(
         ocr_web3: Web3, indexed: tuple[str, str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     url, feed, db = indexed
