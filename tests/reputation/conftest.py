@@ -17,6 +17,7 @@ from ocr_client.reputation.indexer import IndexOptions, Progress, indexing, reso
 from ocr_client.reputation.ranking import ScoreOptions, ScoreResult, score
 from ocr_client.reputation.rpc import JsonRpcReader
 from ocr_client.reputation.store import Store
+from ocr_client.testing import LocalFeed
 
 BASE_PRICE = 3000_00000000
 STEP = 100_000
@@ -33,6 +34,14 @@ def true_price(r: int) -> int:
 
 def honest_values(n: int, r: int, rng: random.Random) -> list[int]:
     return [true_price(r) + rng.randint(-NOISE, NOISE) for _ in range(n)]
+
+
+def push_honest(local: LocalFeed, w3: Web3, count: int, seed: int = 1) -> None:
+    """``count`` reports of honest values (seeded), every observation stamped with the chain's time."""
+    rng = random.Random(seed)
+    n = local.committee.n
+    for r in range(count):
+        local.push(honest_values(n, r, rng), timestamps=[chain_time(w3)] * n)
 
 
 def lie(r: int) -> int:

@@ -15,16 +15,14 @@ from ocr_client.chain.anvil import free_port
 from ocr_client.chain.deploy import deploy
 from ocr_client.cli import main
 from ocr_client.testing import LocalFeed
-from tests.reputation.conftest import chain_time, honest_values
+from tests.reputation.conftest import push_honest
 
 
 @pytest.fixture(scope="module")
 def indexed(ocr_web3: Web3, ocr_anvil: object, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, Path]:
     """(rpc url, feed, a database holding that feed's 3 reports)."""
     local = LocalFeed.deploy(ocr_web3, n=4, seed=31)
-    rng = random.Random(3)
-    for r in range(3):
-        local.push(honest_values(4, r, rng), timestamps=[chain_time(ocr_web3)] * 4)
+    push_honest(local, ocr_web3, 3, seed=3)
     db = tmp_path_factory.mktemp("bad") / "rep.duckdb"
     url = ocr_anvil.rpc_url  # type: ignore[attr-defined]
     assert main(["reputation", "index", "--rpc-url", url, "--feed", local.address, "--db", str(db)]) == 0

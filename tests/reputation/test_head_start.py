@@ -4,7 +4,6 @@ what an index without the head start stores."""
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +17,7 @@ from ocr_client.reputation.records import RawLog
 from ocr_client.reputation.rpc import JsonRpcReader
 from ocr_client.reputation.store import Store
 from ocr_client.testing import LocalFeed
-from tests.reputation.conftest import chain_time, honest_values, query
+from tests.reputation.conftest import push_honest, query
 
 N = 4
 REPORTS = 6
@@ -27,9 +26,7 @@ REPORTS = 6
 @pytest.fixture(scope="module")
 def feed(ocr_web3: Web3) -> LocalFeed:
     local = LocalFeed.deploy(ocr_web3, n=N, seed=21)
-    rng = random.Random(5)
-    for r in range(REPORTS):
-        local.push(honest_values(N, r, rng), timestamps=[chain_time(ocr_web3)] * N)
+    push_honest(local, ocr_web3, REPORTS, seed=5)
     return local
 
 

@@ -23,23 +23,17 @@ from ocr_client.cli import main
 from ocr_client.errors import TransactionRevertedError
 from ocr_client.reputation.window import Since
 from ocr_client.testing import LocalFeed
-from tests.reputation.conftest import OCR, chain_time, honest_values, index, query, scored
+from tests.reputation.conftest import OCR, chain_time, honest_values, index, push_honest, query, scored
 
 REPORTS = 4
-
-
-def history(local: LocalFeed, w3: Web3, count: int = REPORTS, seed: int = 1) -> None:
-    rng = random.Random(seed)
-    for r in range(count):
-        local.push(honest_values(local.committee.n, r, rng), timestamps=[chain_time(w3)] * local.committee.n)
 
 
 @pytest.mark.slow
 def test_operators_group_addresses_and_tags_rank_categories(ocr_web3: Web3, ocr_anvil: object, db: Path,
                                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a, b = LocalFeed.deploy(ocr_web3, n=4, seed=61), LocalFeed.deploy(ocr_web3, n=4, seed=62)
-    history(a, ocr_web3)
-    history(b, ocr_web3)
+    push_honest(a, ocr_web3, REPORTS)
+    push_honest(b, ocr_web3, REPORTS)
     url = ocr_anvil.rpc_url  # type: ignore[attr-defined]
     owned = [t.address for t in a.committee.transmitters[:2]]
     ops = tmp_path / "ops.json"
@@ -63,7 +57,7 @@ def test_operators_group_addresses_and_tags_rank_categories(ocr_web3: Web3, ocr_
 @pytest.mark.slow
 def test_export_writes_every_table_as_parquet(ocr_web3: Web3, ocr_anvil: object, db: Path, tmp_path: Path) -> None:
     local = LocalFeed.deploy(ocr_web3, n=4, seed=63)
-    history(local, ocr_web3)
+    push_honest(local, ocr_web3, REPORTS)
     index(ocr_anvil.rpc_url, [local.address], db)  # type: ignore[attr-defined]
     out = tmp_path / "parquet"
     assert main(["reputation", "export", "--db", str(db), "--parquet", str(out)]) == 0
@@ -75,7 +69,7 @@ def test_export_writes_every_table_as_parquet(ocr_web3: Web3, ocr_anvil: object,
 @pytest.mark.slow
 def test_receipts_and_reverted_attempts_are_counted_per_sender(ocr_web3: Web3, ocr_anvil: object, db: Path) -> None:
     local = LocalFeed.deploy(ocr_web3, n=4, seed=64)
-    history(local, ocr_web3)
+    push_honest(local, ocr_web3, REPORTS)
     stale = local.signed_transmit(honest_values(4, 9, random.Random(2)), round=1)  # (epoch, round) already used
     late_sender = local.committee.transmitters[2]
     local.fund(late_sender.address)
@@ -92,7 +86,7 @@ def test_receipts_and_reverted_attempts_are_counted_per_sender(ocr_web3: Web3, o
     # a window after the failed attempt sees none of it, and only the later transmissions' receipts
     ocr_web3.provider.make_request("evm_increaseTime", [3600])  # type: ignore[arg-type]
     since = chain_time(ocr_web3) + 1800
-    history(local, ocr_web3, seed=3)
+    push_honest(local, ocr_web3, REPORTS, seed=3)
     index(ocr_anvil.rpc_url, [local.address], db, receipts=True, scan_reverts=True)  # type: ignore[attr-defined]
     windowed = {o.oracle: o.metrics for o in scored(db, since=Since(absolute=since)).oracles}
     assert windowed[late_sender.address]["reverted_attempts"] == 0
@@ -111,13 +105,13 @@ def own_chain() -> Iterator[tuple[Anvil, Web3]]:
 def test_follow_keeps_indexing_until_interrupted(own_chain: tuple[Anvil, Web3], db: Path) -> None:
     node, w3 = own_chain
     local = LocalFeed.deploy(w3, n=4)
-    history(local, w3, 2)
+    push_honest(local, w3, 2)
     proc = subprocess.Popen([OCR, "reputation", "index", "--rpc-url", node.rpc_url, "--feed", local.address,
                              "--db", str(db), "--follow", "--poll", "0.3", "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(8)  # started and through its first pass (a busy machine imports slowly)
-        history(local, w3, 3, seed=2)  # rounds continue from the helper's (epoch, round)
+        push_honest(local, w3, 3, seed=2)  # rounds continue from the helper's (epoch, round)
         time.sleep(6)  # many polls of 0.3 s
     finally:
         proc.send_signal(signal.SIGINT)
@@ -131,7 +125,7 @@ def test_follow_keeps_indexing_until_interrupted(own_chain: tuple[Anvil, Web3], 
 def test_transmitters_first_funded_by_one_address_are_flagged(ocr_web3: Web3, ocr_anvil: object, db: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     local = LocalFeed.deploy(ocr_web3, n=4, seed=65)
-    history(local, ocr_web3)
+    push_honest(local, ocr_web3, REPORTS)
     patron = dev_account(7)
     shared = [local.committee.transmitters[i].address for i in (2, 3)]
     for address in shared:
