@@ -236,7 +236,7 @@ def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
     con.execute("""CREATE OR REPLACE TEMP TABLE s_entities AS
         SELECT k.oracle_key, k.oracle AS address, coalesce(op.operator, k.oracle) AS entity
         FROM oracle_keys k LEFT JOIN s_ops op ON op.address = k.oracle""")
-    _create_views(store, "scope", _SCOPE_VIEWS)
+    _create_views(store)
     return _learn_scope(store)
 
 
@@ -303,13 +303,13 @@ _SCOPE_VIEWS: Final[tuple[str, ...]] = (
 )
 
 
-def _create_views(store: Store, group: str, statements: Sequence[str]) -> None:
-    """Create a group of views on this connection once (after the tables they read exist)."""
-    if group in store.scope_views:
+def _create_views(store: Store) -> None:
+    """Create the scope views on this connection once (after the tables they read exist)."""
+    if store.scope_views:
         return
-    for sql in statements:
+    for sql in _SCOPE_VIEWS:
         store.con.execute(sql)
-    store.scope_views.add(group)
+    store.scope_views = True
 
 
 def available(store: Store, metric: Metric) -> bool:

@@ -84,8 +84,8 @@ class Store:
         self.stalls = StallTracker(self._stall_tails)
         #: what the metrics learnt of the scope materialised last (metrics.available)
         self.scope_facts: dict[str, bool] = {}
-        #: the groups of scope views created on this connection (metrics._create_views)
-        self.scope_views: set[str] = set()
+        #: whether the scope views exist on this connection (metrics._create_views)
+        self.scope_views = False
         self._keys: dict[str, dict[str, int]] = {}
         #: the highest stored block number (read at the first write): a batch of newer blocks needs
         #: no delete before its insert
