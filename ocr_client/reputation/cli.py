@@ -10,8 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from ocr_client.reputation.errors import ReputationError
@@ -19,6 +24,7 @@ from ocr_client.reputation.publish_cli import add_publication_parsers, run_publi
 from ocr_client.reputation.window import DEFAULT_RECENT_REPORTS, Since, parse_duration
 
 if TYPE_CHECKING:
+    from ocr_client.reputation.indexer import Indexer
     from ocr_client.reputation.ranking import ScoreOptions, ScoreResult
     from ocr_client.reputation.store import Store
 
@@ -128,6 +134,25 @@ def run_reputation(args: argparse.Namespace) -> None:
     {"index": _index, "score": _score, "report": _report, "export": _export}[args.reputation_command](args)
 
 
+@contextmanager
+def _stop_on_interrupt(indexer: Indexer) -> Iterator[None]:
+    """Ctrl-C ends indexing after the chunk in hand is stored and committed, and the summary is
+    printed as usual (this is how a --follow run ends). A second Ctrl-C aborts at once."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread has signals
+        yield
+        return
+
+    def interrupted(signum: int, frame: FrameType | None) -> None:
+        indexer.request_stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _index(args: argparse.Namespace) -> None:
     from ocr_client.reputation.formats import build_formats
     from ocr_client.reputation.indexer import IndexOptions, indexing, resolve_feeds
@@ -149,10 +174,8 @@ def _index(args: argparse.Namespace) -> None:
         if operators is not None:
             with store.transaction():
                 store.set_operators(operators)
-        try:
+        with _stop_on_interrupt(indexer):
             result = indexer.follow(targets, args.poll) if args.follow else indexer.run(targets)
-        except KeyboardInterrupt:
-            result = indexer.progress
         progress.done()
         if args.funders:
             from ocr_client.reputation.funding import funders

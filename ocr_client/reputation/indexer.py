@@ -51,6 +51,8 @@ COMMIT_S: Final[float] = 2.0
 COMMIT_ROWS: Final[int] = 1_000_000
 #: How long leaving a run early waits for the fetch thread.
 STOP_WAIT_S: Final[float] = 1.0
+#: How often a --follow pause looks whether a stop was asked for.
+STOP_CHECK_S: Final[float] = 0.1
 #: latestConfigDetails() -> (uint32 configCount, uint32 blockNumber, bytes32 configDigest): ours and OCR2's.
 LATEST_CONFIG_DETAILS: Final[str] = "0x" + keccak(text="latestConfigDetails()")[:4].hex()
 
@@ -158,6 +160,16 @@ class Indexer:
         self.head_start = head_start
         if head_start is not None:
             self.book, self.logs = head_start.book, head_start.logs
+        #: set by :meth:`request_stop`: a plain flag, which a signal handler may set at any moment
+        self.stop_requested = False
+
+    def request_stop(self) -> None:
+        """End :meth:`run` or :meth:`follow` after the chunk in hand is stored and committed.
+
+        This is what an interrupt should ask for. Raising at an arbitrary point can land inside a
+        DuckDB statement, which turns it into an error of its own. Setting only a flag is safe in a
+        signal handler, where taking a lock is not."""
+        self.stop_requested = True
 
     def _load_book(self) -> None:
         grouped: dict[tuple[str, str], list[str]] = {}
@@ -174,6 +186,8 @@ class Indexer:
         head = self.reader.block_number() if early is None else early.head
         self.progress.head = head
         for target in targets:
+            if self.stop_requested:
+                break
             state = self.store.contract_state(target.contract)
             prefetch = None
             if state is None and early is not None and early.target.contract == target.contract:
@@ -191,13 +205,16 @@ class Indexer:
             self._catch_up(target, head, prefetch)
         return self.progress
 
-    def follow(self, targets: Sequence[Target], poll_s: float = POLL_S,
-               keep_going: Callable[[], bool] = lambda: True) -> Progress:
-        """Index, then keep polling for new blocks (re-checking the tip for reorgs) until stopped."""
+    def follow(self, targets: Sequence[Target], poll_s: float = POLL_S) -> Progress:
+        """Index, then keep polling for new blocks (re-checking the tip for reorgs) until
+        :meth:`request_stop`."""
         self.run(targets)
-        while keep_going():
-            time.sleep(poll_s)
-            self.run(targets)
+        while not self.stop_requested:
+            deadline = time.monotonic() + poll_s
+            while not self.stop_requested and (left := deadline - time.monotonic()) > 0:
+                time.sleep(min(STOP_CHECK_S, left))
+            if not self.stop_requested:
+                self.run(targets)
         return self.progress
 
     def _register(self, target: Target) -> None:
@@ -240,6 +257,8 @@ class Indexer:
                 p.block, p.reports, p.chunks = stop, p.reports + batch.report_count, p.chunks + 1
                 if self.on_chunk is not None:
                     self.on_chunk(p)
+                if self.stop_requested:  # leaving commits the chunks stored so far
+                    break
 
     def _decode(self, fmt: Format, logs: list[RawLog]) -> Batch:
         """Logs in order; consecutive logs of a topic with a run decoder go to it together."""

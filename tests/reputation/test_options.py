@@ -4,7 +4,11 @@ and --follow as a long-running process."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import random
+import re
+import select
 import signal
 import subprocess
 import time
@@ -21,6 +25,9 @@ from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.cli import main
 from ocr_client.errors import TransactionRevertedError
+from ocr_client.reputation.formats import build_formats
+from ocr_client.reputation.indexer import IndexOptions, indexing, resolve_feeds
+from ocr_client.reputation.rpc import JsonRpcReader
 from ocr_client.reputation.window import Since
 from ocr_client.testing import LocalFeed
 from tests.reputation.conftest import OCR, chain_time, honest_values, index, push_honest, query, scored
@@ -101,24 +108,61 @@ def own_chain() -> Iterator[tuple[Anvil, Web3]]:
         yield node, connect(node.rpc_url)
 
 
+def _reports_shown(terminal: int, proc: subprocess.Popen[str], wanted: int, timeout_s: float = 120.0) -> None:
+    """Read the index's progress line from its terminal until it counts ``wanted`` reports: the
+    process has then stored them (a line is written after each stored chunk)."""
+    shown = ""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        if select.select([terminal], [], [], 0.1)[0]:
+            shown += os.read(terminal, 65536).decode(errors="replace")
+            counts = [int(n.replace(",", "")) for n in re.findall(r"([\d,]+) reports", shown)]
+            if counts and max(counts) >= wanted:
+                return
+    raise AssertionError(f"no progress line with {wanted} reports (exit code {proc.poll()}): {shown[-300:]!r}")
+
+
 @pytest.mark.slow
 def test_follow_keeps_indexing_until_interrupted(own_chain: tuple[Anvil, Web3], db: Path) -> None:
+    """A following index picks up reports made after its first pass, shows its progress on a
+    terminal, and an interrupt ends it cleanly with everything stored once."""
     node, w3 = own_chain
     local = LocalFeed.deploy(w3, n=4)
     push_honest(local, w3, 2)
+    terminal, terminal_end = pty.openpty()  # stderr is a terminal, so the progress line is drawn
     proc = subprocess.Popen([OCR, "reputation", "index", "--rpc-url", node.rpc_url, "--feed", local.address,
                              "--db", str(db), "--follow", "--poll", "0.3", "--json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=terminal_end, text=True)
+    os.close(terminal_end)
     try:
-        time.sleep(8)  # started and through its first pass (a busy machine imports slowly)
+        _reports_shown(terminal, proc, 2)  # the first pass is done
         push_honest(local, w3, 3, seed=2)  # rounds continue from the helper's (epoch, round)
-        time.sleep(6)  # many polls of 0.3 s
+        _reports_shown(terminal, proc, 5)  # a later poll found them
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
+        out, _ = proc.communicate(timeout=30)
+        os.close(terminal)
+    assert proc.returncode == 0
     assert json.loads(out)["reports_added"] == 5
     assert query(db, "SELECT count(*) FROM reports") == [(5,)]
+
+
+def test_a_stop_request_ends_a_run_after_the_chunk_in_hand(ocr_web3: Web3, ocr_anvil: object, db: Path) -> None:
+    """What Ctrl-C asks for: the chunk being stored is committed with its cursor, nothing after it,
+    and the next run goes on from there without counting anything twice."""
+    local = LocalFeed.deploy(ocr_web3, n=4, seed=66)
+    push_honest(local, ocr_web3, 6)  # one report a block
+    reader = JsonRpcReader(ocr_anvil.rpc_url)  # type: ignore[attr-defined]
+    targets = resolve_feeds(reader, [local.address], build_formats())
+    with indexing(reader, db, targets, IndexOptions(chunk=1)) as indexer:
+        indexer.on_chunk = lambda p: indexer.request_stop() if p.reports else None
+        first = indexer.run(targets)
+    assert 1 <= first.reports < 6
+    assert query(db, "SELECT count(*) FROM reports") == [(first.reports,)]
+    assert query(db, "SELECT next_block FROM contracts") == [(first.block + 1,)]
+    rest = index(ocr_anvil.rpc_url, [local.address], db)  # type: ignore[attr-defined]
+    assert rest.reports == 6 - first.reports
+    assert query(db, "SELECT count(*), count(DISTINCT round_id) FROM reports") == [(6, 6)]
 
 
 @pytest.mark.slow
