@@ -121,7 +121,28 @@ def add_reputation_parser(subparsers: Any) -> None:
     export.add_argument("--parquet", required=True, help="directory for one .parquet file per table")
 
 
+#: What DuckDB's Python client raises (a plain RuntimeError) when Ctrl-C lands inside a statement.
+DUCKDB_INTERRUPTED = "Query interrupted"
+
+
+@contextmanager
+def interrupts_as_keyboard() -> Iterator[None]:
+    """Ctrl-C during a DuckDB statement ends the command as an interrupt, with one line, rather
+    than as DuckDB's RuntimeError and a traceback."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if str(exc) == DUCKDB_INTERRUPTED:
+            raise KeyboardInterrupt from exc
+        raise
+
+
 def run_reputation(args: argparse.Namespace) -> None:
+    with interrupts_as_keyboard():
+        _run_reputation(args)
+
+
+def _run_reputation(args: argparse.Namespace) -> None:
     if args.reputation_command == "publish":
         run_publish(args, _options(args))
         return

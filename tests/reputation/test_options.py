@@ -11,6 +11,7 @@ import re
 import select
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.cli import main
 from ocr_client.errors import TransactionRevertedError
+from ocr_client.reputation.cli import interrupts_as_keyboard
 from ocr_client.reputation.formats import build_formats
 from ocr_client.reputation.indexer import IndexOptions, indexing, resolve_feeds
 from ocr_client.reputation.rpc import JsonRpcReader
@@ -179,3 +181,19 @@ def test_transmitters_first_funded_by_one_address_are_flagged(ocr_web3: Web3, oc
     flags = {o.oracle: [f for f in o.flags if f["kind"] == "common-funder"] for o in scored(db).oracles}
     assert {a for a, f in flags.items() if f} == set(shared)
     assert flags[shared[0]][0]["funder"] == patron.address and flags[shared[0]][0]["with"] == [shared[1]]
+
+
+def test_ctrl_c_inside_a_duckdb_statement_ends_the_command_as_an_interrupt() -> None:
+    """DuckDB's client turns an interrupt during a statement into a RuntimeError: the CLI turns it
+    back, so `ocr reputation score` says "interrupted" in one line instead of a traceback."""
+    con = duckdb.connect()
+    timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt), interrupts_as_keyboard():
+            con.execute("SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b").fetchall()
+    finally:
+        timer.join()
+        con.close()
+    with pytest.raises(RuntimeError, match="other"), interrupts_as_keyboard():
+        raise RuntimeError("other")
