@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -155,6 +155,10 @@ def _run_reputation(args: argparse.Namespace) -> None:
     {"index": _index, "score": _score, "report": _report, "export": _export}[args.reputation_command](args)
 
 
+STDERR_FD = 2
+STOPPING_MESSAGE = "\nocr reputation index: stopping after the chunk in hand (Ctrl-C again to abort)\n"
+
+
 @contextmanager
 def _stop_on_interrupt(indexer: Indexer) -> Iterator[None]:
     """Ctrl-C ends indexing after the chunk in hand is stored and committed, and the summary is
@@ -166,6 +170,9 @@ def _stop_on_interrupt(indexer: Indexer) -> Iterator[None]:
     def interrupted(signum: int, frame: FrameType | None) -> None:
         indexer.request_stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        # os.write, not sys.stderr: the signal may have landed inside a write of the progress line
+        with suppress(OSError):
+            os.write(STDERR_FD, STOPPING_MESSAGE.encode())
 
     previous = signal.signal(signal.SIGINT, interrupted)
     try:

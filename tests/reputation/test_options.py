@@ -3,6 +3,7 @@ and --follow as a long-running process."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pty
@@ -11,7 +12,6 @@ import re
 import select
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +26,7 @@ from ocr_client.chain.rpc import connect
 from ocr_client.chain.transactions import send_transaction
 from ocr_client.cli import main
 from ocr_client.errors import TransactionRevertedError
-from ocr_client.reputation.cli import interrupts_as_keyboard
+from ocr_client.reputation.cli import DUCKDB_INTERRUPTED, interrupts_as_keyboard
 from ocr_client.reputation.formats import build_formats
 from ocr_client.reputation.indexer import IndexOptions, indexing, resolve_feeds
 from ocr_client.reputation.rpc import JsonRpcReader
@@ -124,6 +124,18 @@ def _reports_shown(terminal: int, proc: subprocess.Popen[str], wanted: int, time
     raise AssertionError(f"no progress line with {wanted} reports (exit code {proc.poll()}): {shown[-300:]!r}")
 
 
+def _drain(terminal: int) -> str:
+    """What is left to read on a terminal whose process has ended."""
+    said = ""
+    with contextlib.suppress(OSError):  # EIO once the other end is closed and read out
+        while select.select([terminal], [], [], 0.1)[0]:
+            chunk = os.read(terminal, 65536)
+            if not chunk:
+                break
+            said += chunk.decode(errors="replace")
+    return said
+
+
 @pytest.mark.slow
 def test_follow_keeps_indexing_until_interrupted(own_chain: tuple[Anvil, Web3], db: Path) -> None:
     """A following index picks up reports made after its first pass, shows its progress on a
@@ -143,8 +155,10 @@ def test_follow_keeps_indexing_until_interrupted(own_chain: tuple[Anvil, Web3], 
     finally:
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
+        said = _drain(terminal)
         os.close(terminal)
     assert proc.returncode == 0
+    assert "stopping after the chunk in hand" in said
     assert json.loads(out)["reports_added"] == 5
     assert query(db, "SELECT count(*) FROM reports") == [(5,)]
 
@@ -184,16 +198,13 @@ def test_transmitters_first_funded_by_one_address_are_flagged(ocr_web3: Web3, oc
 
 
 def test_ctrl_c_inside_a_duckdb_statement_ends_the_command_as_an_interrupt() -> None:
-    """DuckDB's client turns an interrupt during a statement into a RuntimeError: the CLI turns it
-    back, so `ocr reputation score` says "interrupted" in one line instead of a traceback."""
-    con = duckdb.connect()
-    timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt), interrupts_as_keyboard():
-            con.execute("SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b").fetchall()
-    finally:
-        timer.join()
-        con.close()
+    """DuckDB's client raises an interrupt during a statement as RuntimeError("Query interrupted")
+    (seen when Ctrl-C landed in an index's commit): the CLI turns it back into an interrupt, so
+    `ocr reputation score` says "interrupted" in one line instead of a traceback. Any other
+    RuntimeError stays what it is. (A real signal is not sent here: under load DuckDB may look
+    for it only after the statement, which makes such a test slow and its path uncertain.)"""
+    with pytest.raises(KeyboardInterrupt) as caught, interrupts_as_keyboard():
+        raise RuntimeError(DUCKDB_INTERRUPTED)
+    assert isinstance(caught.value.__cause__, RuntimeError)
     with pytest.raises(RuntimeError, match="other"), interrupts_as_keyboard():
         raise RuntimeError("other")
