@@ -12,17 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ocr_client.cli.types import positive, positive_float
 from ocr_client.errors import OCRError
 from ocr_client.node.config import LOG_LEVELS
+from ocr_client.signals import stop_on_signals
 
 if TYPE_CHECKING:
     from ocr_client.committee.contract import RoundData
@@ -96,23 +94,6 @@ def transmission_section(args: argparse.Namespace) -> dict[str, Any]:
     return section
 
 
-@contextmanager
-def _stop_on_signals() -> Iterator[Callable[[], bool]]:
-    """A ``stop()`` flag set by SIGINT/SIGTERM for as long as the block runs (handlers restored after)."""
-    stopped = False
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopped
-        stopped = True
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield lambda: stopped
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
 def run_node(args: argparse.Namespace) -> int:
     from ocr_client.node.config import load_node_config, log_level_number
     from ocr_client.node.process import run_node_process
@@ -121,7 +102,7 @@ def run_node(args: argparse.Namespace) -> int:
     config = load_node_config(args.config)
     level = args.log_level or config.log_level
     logging.basicConfig(stream=sys.stderr, level=log_level_number(level), format=LOG_FORMAT, force=True)
-    with _stop_on_signals() as stop:
+    with stop_on_signals() as stop:
         run_node_process(config, stop, _evidence_submission(args.slash_staking))
     return 0
 
@@ -168,7 +149,7 @@ def run_devnet(args: argparse.Namespace) -> int:
         timing = replace(timing, delta_c=args.heartbeat)
     if args.deviation is not None:
         timing = replace(timing, alpha=args.deviation / 100)
-    with _stop_on_signals() as stop:
+    with stop_on_signals() as stop:
         devnet = Devnet(nodes=committee.n if committee else args.nodes, directory=directory, seed=args.seed,
                         timing=timing, block_time=args.block_time, rpc_urls=tuple(args.rpc_url or ()), owner=owner,
                         transmission=transmission_section(args) or None, password=password,

@@ -13,18 +13,17 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from ocr_client.reputation.errors import ReputationError
 from ocr_client.reputation.publish_cli import add_publication_parsers, run_publish, run_verify
 from ocr_client.reputation.window import DEFAULT_RECENT_REPORTS, Since, parse_duration
+from ocr_client.signals import stop_on_signals
 
 if TYPE_CHECKING:
-    from ocr_client.reputation.indexer import Indexer
     from ocr_client.reputation.ranking import ScoreOptions, ScoreResult
     from ocr_client.reputation.store import Store
 
@@ -155,30 +154,15 @@ def _run_reputation(args: argparse.Namespace) -> None:
     {"index": _index, "score": _score, "report": _report, "export": _export}[args.reputation_command](args)
 
 
-STDERR_FD = 2
-STOPPING_MESSAGE = "\nocr reputation index: stopping after the chunk in hand (Ctrl-C again to abort)\n"
+STOPPING_NOTICE = "\nocr reputation index: stopping after the chunk in hand (Ctrl-C again to abort)\n"
 
 
-@contextmanager
-def _stop_on_interrupt(indexer: Indexer) -> Iterator[None]:
+def _interrupt_stops() -> AbstractContextManager[Callable[[], bool]]:
     """Ctrl-C ends indexing after the chunk in hand is stored and committed, and the summary is
     printed as usual (this is how a --follow run ends). A second Ctrl-C aborts at once."""
     if threading.current_thread() is not threading.main_thread():  # only the main thread has signals
-        yield
-        return
-
-    def interrupted(signum: int, frame: FrameType | None) -> None:
-        indexer.request_stop()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        # os.write, not sys.stderr: the signal may have landed inside a write of the progress line
-        with suppress(OSError):
-            os.write(STDERR_FD, STOPPING_MESSAGE.encode())
-
-    previous = signal.signal(signal.SIGINT, interrupted)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        return nullcontext(lambda: False)
+    return stop_on_signals((signal.SIGINT,), then_abort=True, notice=STOPPING_NOTICE)
 
 
 def _index(args: argparse.Namespace) -> None:
@@ -197,13 +181,13 @@ def _index(args: argparse.Namespace) -> None:
     progress = TerminalProgress()
     options = IndexOptions(from_block=args.from_block, confirmations=args.confirmations, receipts=args.receipts,
                            scan_reverts=args.scan_reverts, chunk=args.chunk)
-    with indexing(reader, args.db, targets, options, chain_id, on_chunk=progress) as indexer:
+    with _interrupt_stops() as stop, indexing(reader, args.db, targets, options, chain_id, on_chunk=progress,
+                                               stop=stop) as indexer:
         store = indexer.store
         if operators is not None:
             with store.transaction():
                 store.set_operators(operators)
-        with _stop_on_interrupt(indexer):
-            result = indexer.follow(targets, args.poll) if args.follow else indexer.run(targets)
+        result = indexer.follow(targets, args.poll) if args.follow else indexer.run(targets)
         progress.done()
         if args.funders:
             from ocr_client.reputation.funding import funders

@@ -144,7 +144,8 @@ class Indexer:
     """Indexes a set of feed contracts into one store."""
 
     def __init__(self, reader: ChainReader, store: Store, options: IndexOptions,
-                 on_chunk: Callable[[Progress], None] | None = None, head_start: HeadStart | None = None) -> None:
+                 on_chunk: Callable[[Progress], None] | None = None, head_start: HeadStart | None = None,
+                 stop: Callable[[], bool] = lambda: False) -> None:
         self.reader = reader
         self.store = store
         self.options = options
@@ -160,16 +161,10 @@ class Indexer:
         self.head_start = head_start
         if head_start is not None:
             self.book, self.logs = head_start.book, head_start.logs
-        #: set by :meth:`request_stop`: a plain flag, which a signal handler may set at any moment
-        self.stop_requested = False
-
-    def request_stop(self) -> None:
-        """End :meth:`run` or :meth:`follow` after the chunk in hand is stored and committed.
-
-        This is what an interrupt should ask for. Raising at an arbitrary point can land inside a
-        DuckDB statement, which turns it into an error of its own. Setting only a flag is safe in a
-        signal handler, where taking a lock is not."""
-        self.stop_requested = True
+        #: asked after every stored chunk: True ends :meth:`run` and :meth:`follow` there, with
+        #: that chunk committed (what an interrupt should do: raised inside a DuckDB statement, it
+        #: becomes an error of DuckDB's own; see ``ocr_client.signals``)
+        self.stop = stop
 
     def _load_book(self) -> None:
         grouped: dict[tuple[str, str], list[str]] = {}
@@ -186,7 +181,7 @@ class Indexer:
         head = self.reader.block_number() if early is None else early.head
         self.progress.head = head
         for target in targets:
-            if self.stop_requested:
+            if self.stop():
                 break
             state = self.store.contract_state(target.contract)
             prefetch = None
@@ -206,14 +201,13 @@ class Indexer:
         return self.progress
 
     def follow(self, targets: Sequence[Target], poll_s: float = POLL_S) -> Progress:
-        """Index, then keep polling for new blocks (re-checking the tip for reorgs) until
-        :meth:`request_stop`."""
+        """Index, then keep polling for new blocks (re-checking the tip for reorgs) until ``stop()``."""
         self.run(targets)
-        while not self.stop_requested:
+        while not self.stop():
             deadline = time.monotonic() + poll_s
-            while not self.stop_requested and (left := deadline - time.monotonic()) > 0:
+            while not self.stop() and (left := deadline - time.monotonic()) > 0:
                 time.sleep(min(STOP_CHECK_S, left))
-            if not self.stop_requested:
+            if not self.stop():
                 self.run(targets)
         return self.progress
 
@@ -257,7 +251,7 @@ class Indexer:
                 p.block, p.reports, p.chunks = stop, p.reports + batch.report_count, p.chunks + 1
                 if self.on_chunk is not None:
                     self.on_chunk(p)
-                if self.stop_requested:  # leaving commits the chunks stored so far
+                if self.stop():  # leaving commits the chunks stored so far
                     break
 
     def _decode(self, fmt: Format, logs: list[RawLog]) -> Batch:
@@ -361,7 +355,8 @@ class HeadStart:
 
 @contextmanager
 def indexing(reader: ChainReader, path: str | Path, targets: Sequence[Target], options: IndexOptions,
-             chain_id: int | None = None, on_chunk: Callable[[Progress], None] | None = None) -> Iterator[Indexer]:
+             chain_id: int | None = None, on_chunk: Callable[[Progress], None] | None = None,
+             stop: Callable[[], bool] = lambda: False) -> Iterator[Indexer]:
     """An :class:`Indexer` over the store at ``path`` (created when missing; closed on leaving).
 
     Creating a store and fetching the first feed's first chunk overlap: for a new file the chunk is
@@ -372,7 +367,7 @@ def indexing(reader: ChainReader, path: str | Path, targets: Sequence[Target], o
     try:
         store = Store.open(path, write=True, chain_id=reader.chain_id() if chain_id is None else chain_id)
         try:
-            yield Indexer(reader, store, options, on_chunk, head_start=early)
+            yield Indexer(reader, store, options, on_chunk, head_start=early, stop=stop)
         finally:
             store.close()
     finally:

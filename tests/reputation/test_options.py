@@ -110,29 +110,33 @@ def own_chain() -> Iterator[tuple[Anvil, Web3]]:
         yield node, connect(node.rpc_url)
 
 
+def _read(terminal: int, wait_s: float = 0.1) -> str:
+    """What the terminal has for us within ``wait_s`` ("" if nothing, or once the other end is
+    closed and read out)."""
+    with contextlib.suppress(OSError):  # EIO: the process ended and everything was read
+        if select.select([terminal], [], [], wait_s)[0]:
+            return os.read(terminal, 65536).decode(errors="replace")
+    return ""
+
+
 def _reports_shown(terminal: int, proc: subprocess.Popen[str], wanted: int, timeout_s: float = 120.0) -> None:
     """Read the index's progress line from its terminal until it counts ``wanted`` reports: the
     process has then stored them (a line is written after each stored chunk)."""
     shown = ""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and proc.poll() is None:
-        if select.select([terminal], [], [], 0.1)[0]:
-            shown += os.read(terminal, 65536).decode(errors="replace")
-            counts = [int(n.replace(",", "")) for n in re.findall(r"([\d,]+) reports", shown)]
-            if counts and max(counts) >= wanted:
-                return
+        shown += _read(terminal)
+        counts = [int(n.replace(",", "")) for n in re.findall(r"([\d,]+) reports", shown)]
+        if counts and max(counts) >= wanted:
+            return
     raise AssertionError(f"no progress line with {wanted} reports (exit code {proc.poll()}): {shown[-300:]!r}")
 
 
 def _drain(terminal: int) -> str:
     """What is left to read on a terminal whose process has ended."""
     said = ""
-    with contextlib.suppress(OSError):  # EIO once the other end is closed and read out
-        while select.select([terminal], [], [], 0.1)[0]:
-            chunk = os.read(terminal, 65536)
-            if not chunk:
-                break
-            said += chunk.decode(errors="replace")
+    while chunk := _read(terminal):
+        said += chunk
     return said
 
 
@@ -163,15 +167,16 @@ def test_follow_keeps_indexing_until_interrupted(own_chain: tuple[Anvil, Web3], 
     assert query(db, "SELECT count(*) FROM reports") == [(5,)]
 
 
-def test_a_stop_request_ends_a_run_after_the_chunk_in_hand(ocr_web3: Web3, ocr_anvil: object, db: Path) -> None:
+def test_a_stop_ends_a_run_after_the_chunk_in_hand(ocr_web3: Web3, ocr_anvil: object, db: Path) -> None:
     """What Ctrl-C asks for: the chunk being stored is committed with its cursor, nothing after it,
     and the next run goes on from there without counting anything twice."""
     local = LocalFeed.deploy(ocr_web3, n=4, seed=66)
     push_honest(local, ocr_web3, 6)  # one report a block
     reader = JsonRpcReader(ocr_anvil.rpc_url)  # type: ignore[attr-defined]
     targets = resolve_feeds(reader, [local.address], build_formats())
-    with indexing(reader, db, targets, IndexOptions(chunk=1)) as indexer:
-        indexer.on_chunk = lambda p: indexer.request_stop() if p.reports else None
+    stored: list[int] = []  # reports after each chunk: stop once there are any
+    with indexing(reader, db, targets, IndexOptions(chunk=1), on_chunk=lambda p: stored.append(p.reports),
+                  stop=lambda: any(stored)) as indexer:
         first = indexer.run(targets)
     assert 1 <= first.reports < 6
     assert query(db, "SELECT count(*) FROM reports") == [(first.reports,)]
