@@ -163,16 +163,37 @@ def _member(alias: str) -> str:
     return f"(p.part = '{LIFETIME}' OR {alias}.in_recent)"
 
 
-#: The columns of a stored report a score reads (materialising the rest, such as the tx hash,
-#: cost a third of building the scope's reports).
-_REPORT_COLUMNS: Final[str] = ", ".join(f"r.{c}" for c in (
-    "feed", "contract", "feed_id", "round_id", "config_digest", "answer", "transmitter", "block_number", "log_index"))
-
-
 #: |answer| as a double, once per report (NULL for a zero answer: no relative deviation from it).
 ANSWER_ABS_SQL: Final[str] = "CASE WHEN r.answer <> 0 THEN abs(r.answer)::DOUBLE END"
 #: An observation's (``o``) signed deviation from its report's (``r``, with ``answer_abs``) median, in bps.
 SIGNED_DEV_BPS_SQL: Final[str] = "(o.value - r.answer)::DOUBLE * 10000 / r.answer_abs"
+
+
+#: A report of the scope is (feed_key, round_id), and its observations are joined to it on one
+#: BIGINT made of both rather than on the pair: half the cost of each join of every observation (two
+#: per score). The key is exact while every stored round id is in [0, 2^REPORT_KEY_BITS) and every
+#: feed key below 2^(63 - REPORT_KEY_BITS), which each score checks (``_ALL_KEYED``): any other store
+#: (no contract of ours or Chainlink's makes such round ids) is joined on the pair.
+REPORT_KEY_BITS: Final[int] = 40
+_ROUND_LIMIT: Final[int] = 2**REPORT_KEY_BITS
+_FEED_KEY_LIMIT: Final[int] = 2 ** (63 - REPORT_KEY_BITS)
+
+
+def _report_key(feeds: str, rounds: str) -> str:
+    return f"(({feeds}.feed_key::BIGINT << {REPORT_KEY_BITS}) + {rounds}.round_id)"
+
+
+#: A stored report's key (``r`` with its feed key ``k``), NULL where the key would not be exact.
+_GUARDED_REPORT_KEY: Final[str] = (f"CASE WHEN r.round_id >= 0 AND r.round_id < {_ROUND_LIMIT} AND k.feed_key < "
+                                   f"{_FEED_KEY_LIMIT} THEN {_report_key('k', 'r')} END")
+#: Whether every stored report has an exact key (so no observation of any feed can take another's).
+_ALL_KEYED: Final[str] = (f"(SELECT coalesce(min(round_id) >= 0 AND max(round_id) < {_ROUND_LIMIT}, TRUE) FROM reports) "
+                          f"AND (SELECT coalesce(max(feed_key) < {_FEED_KEY_LIMIT}, TRUE) FROM feed_keys)")
+
+
+def observation_join(keyed: bool) -> str:
+    """The join condition of stored observations ``o`` to the scope's reports ``r``."""
+    return f"r.report_key = {_report_key('o', 'o')}" if keyed else "r.feed_key = o.feed_key AND r.round_id = o.round_id"
 
 
 def scope_reports(scope: Scope, join: str = "") -> tuple[str, list[object]]:
@@ -224,30 +245,34 @@ def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
     age = "max(block_time) OVER () - block_time"
     reports, params = scope_reports(
         scope, "LEFT JOIN configs g ON g.contract = r.contract AND g.config_digest = r.config_digest")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_reports AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE s_report_rows AS
         WITH scoped AS (
-            SELECT {_REPORT_COLUMNS}, b.timestamp AS block_time, c.format, k.feed_key, g.rowid AS config_key,
-                   {ANSWER_ABS_SQL} AS answer_abs
+            SELECT r.rowid AS report_row, r.feed, r.contract, k.feed_key, g.rowid AS config_key, r.feed_id, r.round_id,
+                   {_GUARDED_REPORT_KEY} AS report_key, r.answer, {ANSWER_ABS_SQL} AS answer_abs, r.transmitter,
+                   r.block_number, r.log_index, b.timestamp AS block_time
             FROM {reports}),
         {cutoffs}
         base AS (SELECT r.*, {in_recent} AS in_recent FROM scoped r {'JOIN cut USING (feed)' if cutoffs else ''})
         SELECT *, {decay_sql(age, scope.half_life)} AS w FROM base""", params)
-    # every oracle with its entity (operator, else address): one small table the views join by key
-    con.execute("""CREATE OR REPLACE TEMP TABLE s_entities AS
-        SELECT k.oracle_key, k.oracle AS address, coalesce(op.operator, k.oracle) AS entity
-        FROM oracle_keys k LEFT JOIN s_ops op ON op.address = k.oracle""")
     _create_views(store)
-    return _learn_scope(store)
+    feeds, keyed = _learn_scope(store)
+    _create_observation_views(store, keyed)
+    return feeds
 
 
-def _learn_scope(store: Store) -> dict[str, ScopeFeed]:
+def _learn_scope(store: Store) -> tuple[dict[str, ScopeFeed], bool]:
     """Every fact of the scope the rest needs, from one statement over its reports: its feeds
-    (returned) and what kinds of metric it can support (``store.scope_facts``, see :func:`available`)."""
-    rows = store.con.execute("""
-        SELECT r.feed, any_value(r.contract), any_value(r.feed_id), any_value(r.format), count(*),
-               min(r.block_number), max(r.block_number), min(r.block_time), max(r.block_time),
-               bool_and(c.receipts), bool_and(c.scan_reverts), EXISTS (SELECT 1 FROM s_stakes)
-        FROM s_reports r JOIN contracts c USING (contract) GROUP BY r.feed ORDER BY r.feed""").fetchall()
+    (returned), what kinds of metric it can support (``store.scope_facts``, see :func:`available`)
+    and whether every stored report has a :data:`REPORT_KEY_BITS` key (returned)."""
+    rows = store.con.execute(f"""
+        WITH f AS (
+            SELECT feed, any_value(contract) AS contract, any_value(feed_id) AS feed_id, count(*) AS reports,
+                   min(block_number) AS first_block, max(block_number) AS last_block,
+                   min(block_time) AS first_time, max(block_time) AS last_time
+            FROM s_report_rows GROUP BY feed)
+        SELECT f.feed, f.contract, f.feed_id, c.format, f.reports, f.first_block, f.last_block, f.first_time,
+               f.last_time, c.receipts, c.scan_reverts, EXISTS (SELECT 1 FROM s_stakes), {_ALL_KEYED}
+        FROM f JOIN contracts c USING (contract) ORDER BY f.feed""").fetchall()
     feeds = {str(r[0]): ScopeFeed(str(r[1]), None if r[2] is None else int(r[2]), str(r[3]), *map(int, r[4:9]))
              for r in rows}
     formats = {f.format for f in feeds.values()}
@@ -257,7 +282,7 @@ def _learn_scope(store: Store) -> dict[str, ScopeFeed]:
         OBSERVATION_TIMESTAMPS: bool(formats & set(formats_with(OBSERVATION_TIMESTAMPS))),
         "receipts": bool(rows) and all(r[9] for r in rows), "scan_reverts": bool(rows) and all(r[10] for r in rows),
         "stakes": bool(rows) and bool(rows[0][11]), "": True})
-    return feeds
+    return feeds, not rows or bool(rows[0][12])
 
 
 #: Views over the scope's tables (the same SQL for every scope: created once per connection, they
@@ -265,23 +290,22 @@ def _learn_scope(store: Store) -> dict[str, ScopeFeed]:
 #: query that reads them, with nothing materialised (every per-row figure is stored or a cheap
 #: expression, and the joins are on keys). Each source X has X_parts, its rows once per part they
 #: belong to, which the metrics group by.
+#:
+#: ``s_report_rows`` holds what a score reads of each report, with no string but the feed, contract
+#: and transmitter (copying the digest and the format into it was a third of building it);
+#: ``s_reports`` adds the rest back.
 _SCOPE_VIEWS: Final[tuple[str, ...]] = (
-    f"""CREATE OR REPLACE TEMP VIEW s_obs AS
-        SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, e.address AS oracle, o.value,
-            o.observed_at, o.block_number, o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.clamped_dev,
-            o.stalled,
-            e.entity, e.address, r.contract, r.config_digest, r.config_key, r.block_time,
-            r.w, r.answer, r.answer_abs, r.in_recent, r.block_time - o.observed_at AS latency_s,
-            o.abs_dev::DOUBLE * 10000 / r.answer_abs AS dev_bps,
-            {SIGNED_DEV_BPS_SQL} AS signed_dev_bps,
-            o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z
-        FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
-        JOIN s_entities e ON e.oracle_key = o.oracle_key
-        WHERE o.value IS NOT NULL""",
-    f"CREATE OR REPLACE TEMP VIEW s_obs_parts AS SELECT p.part, o.* FROM s_obs o JOIN s_parts p ON {_member('o')}",
+    """CREATE OR REPLACE TEMP VIEW s_reports AS
+        SELECT r.feed, r.contract, r.feed_id, r.round_id, x.config_digest, r.answer, r.transmitter, r.block_number,
+               r.log_index, r.block_time, c.format, r.in_recent, r.feed_key, r.config_key, r.answer_abs, r.w
+        FROM s_report_rows r JOIN reports x ON x.rowid = r.report_row JOIN contracts c ON c.contract = r.contract""",
+    # every oracle with its entity (operator, else address)
+    """CREATE OR REPLACE TEMP VIEW s_entities AS
+        SELECT k.oracle_key, k.oracle AS address, coalesce(op.operator, k.oracle) AS entity
+        FROM oracle_keys k LEFT JOIN s_ops op ON op.address = k.oracle""",
     """CREATE OR REPLACE TEMP VIEW s_sent AS
         SELECT coalesce(op.operator, r.transmitter) AS entity, r.transmitter AS address, r.w, r.feed, r.in_recent
-        FROM s_reports r LEFT JOIN s_ops op ON op.address = r.transmitter""",
+        FROM s_report_rows r LEFT JOIN s_ops op ON op.address = r.transmitter""",
     f"CREATE OR REPLACE TEMP VIEW s_sent_parts AS SELECT p.part, t.* FROM s_sent t JOIN s_parts p ON {_member('t')}",
     # receipts and stakes are read only by the metrics that need them (most scopes have neither),
     # so they are views rather than tables built for every scope
@@ -290,17 +314,38 @@ _SCOPE_VIEWS: Final[tuple[str, ...]] = (
                t.effective_gas_price, b.timestamp AS block_time
         FROM receipts t JOIN blocks b ON b.number = t.block_number LEFT JOIN s_ops op ON op.address = t.sender
         CROSS JOIN (SELECT any_value(since) AS since, any_value(until) AS until FROM s_parts) win
-        WHERE t.contract IN (SELECT DISTINCT contract FROM s_reports)
+        WHERE t.contract IN (SELECT DISTINCT contract FROM s_report_rows)
           AND (win.since IS NULL OR b.timestamp >= win.since) AND (win.until IS NULL OR b.timestamp <= win.until)""",
     """CREATE OR REPLACE TEMP VIEW s_stakes AS
         SELECT coalesce(op.operator, s.oracle) AS entity, s.oracle AS address, s.staked, s.slashed
         FROM stakes s LEFT JOIN s_ops op ON op.address = s.oracle
         WHERE s.oracle IN (SELECT co.transmitter FROM config_oracles co
-                           JOIN (SELECT DISTINCT contract, config_digest FROM s_reports) g USING (contract, config_digest))""",
+                           JOIN (SELECT DISTINCT g.contract, g.config_digest
+                                 FROM s_report_rows r JOIN configs g ON g.rowid = r.config_key) g
+                           USING (contract, config_digest))""",
     # transactions and stakes are not reports: both parts see all of the window's
     "CREATE OR REPLACE TEMP VIEW s_tx_parts AS SELECT p.part, t.* FROM s_tx t CROSS JOIN s_parts p",
     "CREATE OR REPLACE TEMP VIEW s_stakes_parts AS SELECT p.part, t.* FROM s_stakes t CROSS JOIN s_parts p",
 )
+
+
+def _observation_views(join: str) -> tuple[str, ...]:
+    """The views of the scope's observations, whose join to the reports depends on the store (:func:`observation_join`)."""
+    return (
+        f"""CREATE OR REPLACE TEMP VIEW s_obs AS
+        SELECT r.feed, o.feed_key, o.oracle_key, o.round_id, o.position, o.oracle_index, e.address AS oracle, o.value,
+            o.observed_at, o.block_number, o.abs_dev, o.scale, o.within_2dev, o.rank_ppm, o.ts_pct_ppm, o.clamped_dev,
+            o.stalled,
+            e.entity, e.address, r.contract, r.config_key, r.block_time,
+            r.w, r.answer, r.answer_abs, r.in_recent, r.block_time - o.observed_at AS latency_s,
+            o.abs_dev::DOUBLE * 10000 / r.answer_abs AS dev_bps,
+            {SIGNED_DEV_BPS_SQL} AS signed_dev_bps,
+            o.abs_dev::DOUBLE * {MAD_TO_SD_DEN} / (o.scale::DOUBLE * {MAD_TO_SD_NUM}) AS robust_z
+        FROM observation_rows o JOIN s_report_rows r ON {join}
+        JOIN s_entities e ON e.oracle_key = o.oracle_key
+        WHERE o.value IS NOT NULL""",
+        f"CREATE OR REPLACE TEMP VIEW s_obs_parts AS SELECT p.part, o.* FROM s_obs o JOIN s_parts p ON {_member('o')}",
+    )
 
 
 def _create_views(store: Store) -> None:
@@ -310,6 +355,16 @@ def _create_views(store: Store) -> None:
     for sql in _SCOPE_VIEWS:
         store.con.execute(sql)
     store.scope_views = True
+
+
+def _create_observation_views(store: Store, keyed: bool) -> None:
+    """(Re)create the observation views when the join they need differs from the one they have."""
+    join = observation_join(keyed)
+    if store.scope_join == join:
+        return
+    for sql in _observation_views(join):
+        store.con.execute(sql)
+    store.scope_join = join
 
 
 def available(store: Store, metric: Metric) -> bool:
@@ -334,53 +389,54 @@ class Computed:
     addresses: dict[str, list[str]]
 
 
-def _signable() -> str:
+def _signable(column: str) -> str:
     formats = formats_with(SIGNERS)
-    return _in_list("r.format", formats) if formats else "FALSE"
+    return _in_list(column, formats) if formats else "FALSE"
 
 
-#: What the scoring statement counts per config and per day before its aggregates, as materialised
-#: common table expressions (in the statement, not temporary tables: two fewer statements to plan,
-#: and their pipelines run beside the per-oracle aggregate's):
-#:
-#: - ``s_included``: one pass over the observations for the inclusion counts (s_slots) and the days
-#:   and feeds an oracle observed on (s_days); straight from the stored rows and the scope's reports
-#:   (what s_obs selects, without its per-row figures), by whether the report is recent, then
-#:   summed per part over those few groups;
-#: - ``s_slots``: per part, entity and config, the reports it was expected in, included in and signed;
-#: - ``s_slots_parts`` and ``s_days_parts``, the sources the metrics name.
-COUNTED_CTES: Final[str] = f"""s_included AS MATERIALIZED (
+def counted_ctes(join: str) -> str:
+    """What the scoring statement counts per config and per day before its aggregates, as materialised
+    common table expressions (in the statement, not temporary tables: two fewer statements to plan,
+    and their pipelines run beside the per-oracle aggregate's), with observations joined to reports
+    on ``join``:
+
+    - ``s_included``: one pass over the observations for the inclusion counts (s_slots) and the days
+      and feeds an oracle observed on (s_days); straight from the stored rows and the scope's reports
+      (what s_obs selects, without its per-row figures), by whether the report is recent, then
+      summed per part over those few groups (reports whose config is not stored are left out, as
+      they have no slots);
+    - ``s_slots``: per part, entity and config, the reports it was expected in, included in and signed;
+    - ``s_slots_parts`` and ``s_days_parts``, the sources the metrics name.
+    """
+    return f"""s_included AS MATERIALIZED (
         WITH counted AS (
             SELECT r.in_recent, r.config_key, o.oracle_key, o.feed_key, r.block_time // {DAY_S} AS day,
                    count(*) AS n, sum(r.w) AS w
-            FROM observation_rows o JOIN s_reports r ON r.feed_key = o.feed_key AND r.round_id = o.round_id
+            FROM observation_rows o JOIN s_report_rows r ON {join}
             WHERE o.value IS NOT NULL GROUP BY ALL),
         parted AS (
             SELECT p.part, c.config_key, c.oracle_key, c.feed_key, c.day, sum(c.n)::BIGINT AS n, sum(c.w) AS w
             FROM counted c JOIN s_parts p ON {_member('c')} GROUP BY ALL)
-        SELECT c.part, g.contract, g.config_digest, e.address AS oracle, e.entity, c.feed_key, c.day, c.n, c.w
-        FROM parted c JOIN (SELECT DISTINCT config_key, contract, config_digest FROM s_reports) g USING (config_key)
-        JOIN s_entities e USING (oracle_key)),
+        SELECT c.part, c.config_key, e.address AS oracle, e.entity, c.feed_key, c.day, c.n, c.w
+        FROM parted c JOIN s_entities e USING (oracle_key) WHERE c.config_key IS NOT NULL),
     s_slots AS MATERIALIZED (
         WITH per_config AS (
-            SELECT p.part, contract, config_digest, any_value({_signable()}) AS signable, count(*) AS reports,
-                   sum(w) AS w
-            FROM s_reports r JOIN s_parts p ON {_member('r')} GROUP BY p.part, contract, config_digest),
+            SELECT p.part, r.config_key, count(*) AS reports, sum(r.w) AS w
+            FROM s_report_rows r JOIN s_parts p ON {_member('r')} GROUP BY p.part, r.config_key),
         included AS (
-            SELECT part, contract, config_digest, oracle, sum(n) AS n, sum(w) AS w FROM s_included GROUP BY ALL),
+            SELECT part, config_key, oracle, sum(n) AS n, sum(w) AS w FROM s_included GROUP BY ALL),
         signed AS (
-            SELECT p.part, r.contract, r.config_digest, s.oracle, sum(r.w) AS w
-            FROM signers s JOIN s_reports r ON r.feed = s.feed AND r.round_id = s.round_id
+            SELECT p.part, r.config_key, s.oracle, sum(r.w) AS w
+            FROM signers s JOIN s_report_rows r ON r.feed = s.feed AND r.round_id = s.round_id
             JOIN s_parts p ON {_member('r')} GROUP BY ALL)
-        SELECT c.part, coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, c.config_digest,
-               c.signable, c.reports AS expected_n, c.w AS expected_w, coalesce(i.n, 0) AS included_n,
-               coalesce(i.w, 0) AS included_w, CASE WHEN c.signable THEN coalesce(s.w, 0) END AS signed_w
-        FROM per_config c
-        JOIN config_oracles co ON co.contract = c.contract AND co.config_digest = c.config_digest
-        LEFT JOIN included i ON i.part = c.part AND i.contract = c.contract AND i.config_digest = c.config_digest
-            AND i.oracle = co.transmitter
-        LEFT JOIN signed s ON s.part = c.part AND s.contract = c.contract AND s.config_digest = c.config_digest
-            AND s.oracle = co.transmitter
+        SELECT c.part, coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, g.config_digest,
+               {_signable('k.format')} AS signable, c.reports AS expected_n, c.w AS expected_w,
+               coalesce(i.n, 0) AS included_n, coalesce(i.w, 0) AS included_w,
+               CASE WHEN {_signable('k.format')} THEN coalesce(s.w, 0) END AS signed_w
+        FROM per_config c JOIN configs g ON g.rowid = c.config_key JOIN contracts k ON k.contract = g.contract
+        JOIN config_oracles co ON co.contract = g.contract AND co.config_digest = g.config_digest
+        LEFT JOIN included i ON i.part = c.part AND i.config_key = c.config_key AND i.oracle = co.transmitter
+        LEFT JOIN signed s ON s.part = c.part AND s.config_key = c.config_key AND s.oracle = co.transmitter
         LEFT JOIN s_ops op ON op.address = co.transmitter),
     s_slots_parts AS (SELECT * FROM s_slots),
     s_days_parts AS (SELECT part, entity, feed_key, day FROM s_included)"""
@@ -390,14 +446,16 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Comp
     """Every metric of every entity in every part of the materialised scope: one aggregate per
     source, grouped by part and entity, all in one statement (one plan, one round trip) beside
     the entities and their addresses."""
+    if store.scope_join is None:
+        raise RuntimeError("compute() reads the scope build_scope() materialised: build one first")
     by_source: dict[str, list[Metric]] = {}
     for m in metrics:
         if available(store, m):
             by_source.setdefault(m.source, []).append(m)
     # metrics sharing an aggregate compute it once: (source, sql) -> its column in the row
     column: dict[tuple[str, str], int] = {}
-    ctes = [COUNTED_CTES, "entities AS (SELECT part, entity, list(address ORDER BY address) AS addresses "
-            "FROM s_slots GROUP BY part, entity)"]
+    ctes = [counted_ctes(store.scope_join),
+            "entities AS (SELECT part, entity, list(address ORDER BY address) AS addresses FROM s_slots GROUP BY part, entity)"]
     selected = ["e.part", "e.entity", "e.addresses"]
     joins = []
     for i, (source, group) in enumerate(by_source.items()):

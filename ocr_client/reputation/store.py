@@ -86,6 +86,8 @@ class Store:
         self.scope_facts: dict[str, bool] = {}
         #: whether the scope views exist on this connection (metrics._create_views)
         self.scope_views = False
+        #: the join the observation views were created with on this connection (metrics.observation_join)
+        self.scope_join: str | None = None
         self._keys: dict[str, dict[str, int]] = {}
         #: the highest stored block number (read at the first write): a batch of newer blocks needs
         #: no delete before its insert

@@ -6,10 +6,14 @@ import json
 import random
 from pathlib import Path
 
+import duckdb
 import pytest
 from web3 import Web3
 
 from ocr_client.cli import main
+from ocr_client.reputation.metrics import REPORT_KEY_BITS, observation_join
+from ocr_client.reputation.ranking import ScoreOptions, score
+from ocr_client.reputation.store import Store
 from ocr_client.testing import LocalFeed
 from tests.reputation.conftest import chain_time, honest_values, index, lie, query, run_ocr, scored
 
@@ -92,6 +96,32 @@ def test_scores_are_the_same_bit_for_bit_on_a_second_run(feed_with_liar: LocalFe
     a, b = scored(tmp_path / "a.duckdb"), scored(tmp_path / "b.duckdb")
     assert a.leaves() == b.leaves()
     assert json.dumps(a.to_json(), sort_keys=True) == json.dumps(b.to_json(), sort_keys=True)
+
+
+def test_a_store_whose_round_ids_are_too_wide_for_report_keys_scores_the_same(feed_with_liar: LocalFeed,
+                                                                            ocr_anvil: object, db: Path) -> None:
+    """Observations join their reports on one key made of the feed and the round (half the cost of
+    joining on the pair), exact only below 2^REPORT_KEY_BITS rounds: a store with a wider round id
+    is joined on the pair, and scores the same."""
+    index(ocr_anvil.rpc_url, [feed_with_liar.address], db)  # type: ignore[attr-defined]
+
+    def score_with_join() -> tuple[str, str | None]:
+        store = Store.open(db)
+        try:
+            result = score(store, ScoreOptions(recent=5, half_life=60))
+            return json.dumps(result.to_json(), sort_keys=True), store.scope_join
+        finally:
+            store.close()
+
+    keyed, join = score_with_join()
+    assert join == observation_join(True)
+    con = duckdb.connect(str(db))
+    for table in ("reports", "observation_rows"):
+        con.execute(f"UPDATE {table} SET round_id = round_id + ?", [2**REPORT_KEY_BITS])
+    con.close()
+    paired, join = score_with_join()
+    assert join == observation_join(False)
+    assert paired == keyed
 
 
 @pytest.mark.slow
