@@ -32,3 +32,25 @@ def test_stake_and_slashes_fill_the_staking_metrics(w3: Web3, ocr_anvil: object,
     assert metrics[member[1]]["stake"] == 0 and metrics[member[1]]["slashed"] == params.equivocation_slash
     assert all(metrics[a]["stake"] == params.minimum_stake and metrics[a]["slashed"] == 0
                for a in (member[0], member[2], member[3]))
+
+
+@pytest.mark.slow
+def test_a_feed_whose_oracles_stake_nothing_scores_as_in_a_store_without_stakes(w3: Web3, ocr_anvil: object, db: Path,
+                                                                             tmp_path: Path) -> None:
+    """Stake metrics are supported once the store holds a stake event (metrics._learn_scope), so a
+    feed beside a staked one computes them too: null for each of its oracles, weighed by no ranking."""
+    staked, plain = LocalFeed.deploy(w3, n=4, seed=52), LocalFeed.deploy(w3, n=4, seed=53)
+    setup = LocalStaking.deploy(staked)
+    for r in range(3):
+        staked.push([3_000_00000000 + r + i for i in range(4)])
+        plain.push([3_000_00000000 + r + 2 * i for i in range(4)])
+    rpc_url = ocr_anvil.rpc_url  # type: ignore[attr-defined]
+    index(rpc_url, [staked.address, setup.staking.address, plain.address], db, confirmations=0)
+    index(rpc_url, [plain.address], tmp_path / "plain.duckdb", confirmations=0)
+    assert query(db, "SELECT count(*) > 0 FROM stakes") == [(True,)]
+    beside, alone = scored(db, feeds=(plain.address,)), scored(tmp_path / "plain.duckdb")
+    assert {o.oracle for o in beside.oracles}.isdisjoint(m.address for m in setup.members)
+    assert all(o.metrics["stake"] is None and o.metrics["slashed"] is None for o in beside.oracles)
+    assert [(o.oracle, o.score, o.rank, o.metrics, o.flags) for o in beside.oracles] == \
+        [(o.oracle, o.score, o.rank, o.metrics, o.flags) for o in alone.oracles]
+    assert beside.method["effective_weights"] == alone.method["effective_weights"]
