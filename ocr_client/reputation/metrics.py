@@ -197,9 +197,10 @@ def observation_join(keyed: bool) -> str:
 
 
 def scope_reports(scope: Scope, join: str = "") -> tuple[str, list[object]]:
-    """The FROM and WHERE of the scope's stored reports (``r``, with its block ``b``, contract ``c``,
-    feed key ``k`` and any further ``join``), and their parameters: the one definition of which
-    reports a scope holds."""
+    """The FROM and WHERE of the scope's stored reports (``r``, with its block ``b``, feed key ``k``
+    and any further ``join``), and their parameters: the one definition of which reports a scope
+    holds. (Every stored report's contract is in ``contracts``: the indexer stores a contract before
+    any of its reports, so joining it would select nothing more.)"""
     where = [_in_list("r.feed", scope.feeds)]
     params: list[object] = []
     if scope.start is not None:
@@ -209,8 +210,7 @@ def scope_reports(scope: Scope, join: str = "") -> tuple[str, list[object]]:
         where.append("b.timestamp <= ?")
         params.append(scope.end)
     return (f"""reports r
-            JOIN blocks b ON b.number = r.block_number JOIN contracts c ON c.contract = r.contract
-            LEFT JOIN feed_keys k ON k.feed = r.feed {join}
+            JOIN blocks b ON b.number = r.block_number LEFT JOIN feed_keys k ON k.feed = r.feed {join}
             WHERE {' AND '.join(where)}""", params)
 
 

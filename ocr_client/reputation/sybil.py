@@ -138,8 +138,11 @@ def _all_pairs(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[PairEvidenc
     columns = _in_report_order(columns)
     values = np.asarray(columns["value"])
     feeds = np.asarray(columns["feed_key"])
-    feed_names = {int(k): str(f) for k, f in con.execute("SELECT feed_key, feed FROM feed_keys").fetchall()}
-    oracle_names = {int(k): str(o) for k, o in con.execute("SELECT oracle_key, oracle FROM oracle_keys").fetchall()}
+    feed_names: dict[int, str] = {}
+    oracle_names: dict[int, str] = {}
+    for is_feed, key, name in con.execute("SELECT TRUE, feed_key, feed FROM feed_keys UNION ALL "
+                                          "SELECT FALSE, oracle_key, oracle FROM oracle_keys").fetchall():
+        (feed_names if is_feed else oracle_names)[int(key)] = str(name)
     pairs: list[PairEvidence] = []
     bounds: list[int] = np.flatnonzero(np.concatenate([[True], feeds[1:] != feeds[:-1], [True]])).tolist() if len(feeds) else []
     for start, end in itertools.pairwise(bounds):
@@ -190,17 +193,23 @@ def _feed_pairs(feed: str, rounds: np.ndarray[Any, Any], oracles: np.ndarray[Any
     for a in range(len(addresses) - 1):
         both = present_t[a + 1:] & present_t[a]
         agree = (value_t[a + 1:] == value_t[a]) & both
-        shared, equal = np.count_nonzero(both, axis=1).tolist(), np.count_nonzero(agree, axis=1).tolist()
+        counts = np.count_nonzero(agree, axis=1)
+        shared, equal = np.count_nonzero(both, axis=1).tolist(), counts.tolist()
+        # how often each one's stamp is the later when they agree, both timed: at once for the later
+        # oracles that ever agree with this one (usually few, so the others cost nothing)
+        a_later, b_later = [0] * len(equal), [0] * len(equal)
+        agreeing = np.flatnonzero(counts)
+        if len(agreeing):
+            others = a + 1 + agreeing
+            timed_agree = agree[agreeing] & timed_t[others] & timed_t[a]
+            for j, x, y in zip(agreeing.tolist(),
+                               np.count_nonzero(timed_agree & (stamp_t[a] > stamp_t[others]), axis=1).tolist(),
+                               np.count_nonzero(timed_agree & (stamp_t[others] > stamp_t[a]), axis=1).tolist(), strict=True):
+                a_later[j], b_later[j] = x, y
         for j, b in enumerate(range(a + 1, len(addresses))):
-            if not shared[j]:
-                continue
-            a_later = b_later = 0
-            if equal[j]:  # how often each one's stamp is the later when they agree, both timed
-                timed_agree = agree[j] & timed_t[a] & timed_t[b]
-                a_later = int(np.count_nonzero(timed_agree & (stamp_t[a] > stamp_t[b])))
-                b_later = int(np.count_nonzero(timed_agree & (stamp_t[b] > stamp_t[a])))
-            out.append(PairEvidence(feed, addresses[a], addresses[b], shared[j], equal[j], correlation[a][b],
-                                    a_later, b_later, ""))
+            if shared[j]:
+                out.append(PairEvidence(feed, addresses[a], addresses[b], shared[j], equal[j], correlation[a][b],
+                                        a_later[j], b_later[j], ""))
     return out
 
 
