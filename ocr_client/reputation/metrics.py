@@ -147,11 +147,23 @@ class Scope:
     end: int | None = None
     recent: int | None = None
     half_life: int | None = None
+    #: feed -> (block, log index) of its R-th newest stored report, when the caller has them: without
+    #: a window they are where each feed's recent part starts, so building the scope need not find them
+    cutoffs: tuple[tuple[str, int, int], ...] = ()
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _in_list(column: str, values: Sequence[str]) -> str:
-    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-    return f"{column} IN ({quoted})"
+    return f"{column} IN ({', '.join(_quoted(v) for v in values)})"
+
+
+def recent_cutoff_sql(recent: int) -> str:
+    """An aggregate over reports: the (block, log index) of the R-th newest, where a feed's recent
+    part starts (its oldest when it has fewer): a top-R heap rather than a window's sort of every report."""
+    return f"list_min(max((block_number, log_index), {int(recent)}))"
 
 
 def formats_with(capability: str) -> list[str]:
@@ -234,9 +246,14 @@ def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
     # the last R reports of a feed are those from its R-th newest (block, log) on: a top-R heap per
     # feed rather than a window's sort of every report
     in_recent, cutoffs = "FALSE", ""
-    if scope.recent is not None:
+    known = {feed: (int(block), int(log)) for feed, block, log in scope.cutoffs}
+    if scope.recent is not None and scope.start is None and scope.end is None and set(scope.feeds) <= set(known):
+        # no window: each feed's recent part starts at the cutoff the caller found with the newest times
+        cases = " ".join(f"WHEN {_quoted(f)} THEN ({known[f][0]}, {known[f][1]})" for f in scope.feeds)
+        in_recent = f"(r.block_number, r.log_index) >= CASE r.feed {cases} END"
+    elif scope.recent is not None:
         in_recent = "(r.block_number, r.log_index) >= cut.cutoff"
-        cutoffs = (f"cut AS (SELECT feed, list_min(max((block_number, log_index), {int(scope.recent)})) AS cutoff "
+        cutoffs = (f"cut AS (SELECT feed, {recent_cutoff_sql(scope.recent)} AS cutoff "
                    f"FROM scoped GROUP BY feed),")
     parts = [LIFETIME] if scope.recent is None else [LIFETIME, RECENT]
     # the parts, each with the window's bounds (NULL: open), which the views over transactions read

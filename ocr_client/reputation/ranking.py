@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Final
 
@@ -157,11 +157,31 @@ def _score_part(store: Store, done: Computed, weights: dict[str, int]) -> _Score
     return _Scored(entities, done.addresses, values, scores, usable)
 
 
-def _newest_times(store: Store) -> dict[str, int]:
-    """Every feed with reports -> the block time of its newest, in feed order."""
-    return {str(f): int(t) for f, t in store.query(
-        "SELECT r.feed, max(b.timestamp) FROM reports r JOIN blocks b ON b.number = r.block_number "
-        "GROUP BY r.feed ORDER BY r.feed")}
+#: (block, log index) packed into one BIGINT for the newest-reports heap (a struct's heap cost twice
+#: as much): exact while log indices stay below 2^LOG_BITS and blocks below 2^(63 - LOG_BITS).
+LOG_BITS: Final[int] = 24
+
+
+def _newest(store: Store, recent: int | None) -> tuple[dict[str, int], tuple[tuple[str, int, int], ...]]:
+    """Every feed with reports -> the block time of its newest, in feed order; and, given ``recent``,
+    each feed's (block, log index) where its last ``recent`` reports start (metrics.Scope.cutoffs),
+    from the same pass over the stored reports (none where a block or log index is too large to pack)."""
+    if recent is None:
+        rows = store.query("SELECT r.feed, max(b.timestamp) FROM reports r JOIN blocks b ON b.number = r.block_number "
+                           "GROUP BY r.feed ORDER BY r.feed")
+        return {str(f): int(t) for f, t in rows}, ()
+    block_limit, log_limit = 2 ** (63 - LOG_BITS), 2**LOG_BITS
+    # clamped into range so that no row can overflow; a clamped value makes the cutoffs unused
+    packed = f"(least(r.block_number, {block_limit - 1}) << {LOG_BITS}) + least(r.log_index, {log_limit - 1})"
+    rows = store.query(
+        f"SELECT r.feed, max(b.timestamp), list_min(max({packed}, {int(recent)})), "
+        f"max(r.block_number) < {block_limit} AND max(r.log_index) < {log_limit} AND min(r.log_index) >= 0 "
+        "FROM reports r JOIN blocks b ON b.number = r.block_number GROUP BY r.feed ORDER BY r.feed")
+    newest = {str(f): int(t) for f, t, _, _ in rows}
+    if not all(packable for _, _, _, packable in rows):
+        return newest, ()
+    mask = 2**LOG_BITS - 1
+    return newest, tuple((str(f), int(c) >> LOG_BITS, int(c) & mask) for f, _, c, _ in rows)
 
 
 def _chosen(store: Store, indexed: dict[str, int], wanted: Sequence[str]) -> list[str]:
@@ -197,13 +217,14 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
         raise ReputationError(f"unknown metric(s) in weights: {', '.join(unknown)}")
     weights = integer_weights(weights_dec)
     _operators_table(store, options.operators)
-    newest = _newest_times(store)
+    # with no window, the recent part starts at each feed's R-th newest report (found here, in passing)
+    newest, cutoffs = _newest(store, None if options.since else options.recent)
     feeds = _chosen(store, newest, options.feeds)
     if not feeds:
         raise NoDataError(f"{store.path} holds no reports yet: index a feed first")
     latest = max(newest[f] for f in feeds)
     start = options.since.start(latest) if options.since else None
-    scope = Scope(tuple(feeds), start=start, recent=options.recent, half_life=options.half_life)
+    scope = Scope(tuple(feeds), start=start, recent=options.recent, half_life=options.half_life, cutoffs=cutoffs)
     # the pair analysis reads stored rows only: it runs beside the metrics rather than after them
     with PairScan(store, scope) if options.sybil else nullcontext() as pair_scan:
         parts, info = _score_scope(store, scope, weights)
@@ -216,8 +237,8 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
     history = (min(f.first_time for f in info.values()), max(f.last_time for f in info.values()),
                sum(f.reports for f in info.values()))
     oracles = _rank(store, lifetime, recent, flagged, history)
-    feed_rows = _feed_rows(store, feeds, options, weights, start, oracles, info)
-    categories = _categories(store, feeds, options, weights, start)
+    feed_rows = _feed_rows(store, feeds, options, weights, scope, oracles, info)
+    categories = _categories(store, feeds, options, weights, scope)
     method = _method(options, weights_dec, lifetime.weights, start, latest)
     return ScoreResult(method, feed_rows, oracles, categories, flagged)
 
@@ -263,7 +284,7 @@ def _rank(store: Store, lifetime: _Scored, recent: _Scored | None, pairs: list[P
             for i, (final, life, now, e, name, operator, flags) in enumerate(rows)]
 
 
-def _feed_rows(store: Store, feeds: list[str], options: ScoreOptions, weights: dict[str, int], start: int | None,
+def _feed_rows(store: Store, feeds: list[str], options: ScoreOptions, weights: dict[str, int], scope: Scope,
                overall: list[OracleScore], info: dict[str, ScopeFeed]) -> list[dict[str, Any]]:
     rows = []
     for feed in feeds:
@@ -274,7 +295,7 @@ def _feed_rows(store: Store, feeds: list[str], options: ScoreOptions, weights: d
         if len(feeds) == 1 or not options.per_feed:
             ranking = [{"oracle": o.oracle, "score": o.score, "rank": o.rank} for o in overall]
         else:
-            ranking = _sub_ranking(store, (feed,), options, weights, start)
+            ranking = _sub_ranking(store, replace(scope, feeds=(feed,)), weights)
         rows.append({"feed": feed, "contract": to_checksum_address(scoped.contract), "feed_id": scoped.feed_id,
                      "format": scoped.format, "reports": scoped.reports, "first_block": scoped.first_block,
                      "last_block": scoped.last_block, "first_time": scoped.first_time, "last_time": scoped.last_time,
@@ -283,9 +304,9 @@ def _feed_rows(store: Store, feeds: list[str], options: ScoreOptions, weights: d
     return rows
 
 
-def _sub_ranking(store: Store, feeds: tuple[str, ...], options: ScoreOptions, weights: dict[str, int],
-                 start: int | None) -> list[dict[str, Any]]:
-    parts, _ = _score_scope(store, Scope(feeds, start=start, recent=options.recent, half_life=options.half_life), weights)
+def _sub_ranking(store: Store, scope: Scope, weights: dict[str, int]) -> list[dict[str, Any]]:
+    """The ranking of a part of the scope (its feeds), with the same window and options."""
+    parts, _ = _score_scope(store, scope, weights)
     life = parts.get(LIFETIME)
     if life is None:
         return []
@@ -299,7 +320,7 @@ def _sub_ranking(store: Store, feeds: tuple[str, ...], options: ScoreOptions, we
 
 
 def _categories(store: Store, feeds: list[str], options: ScoreOptions, weights: dict[str, int],
-                start: int | None) -> list[dict[str, Any]]:
+                scope: Scope) -> list[dict[str, Any]]:
     if not options.tags:
         return []
     members: dict[str, list[str]] = {}
@@ -307,7 +328,7 @@ def _categories(store: Store, feeds: list[str], options: ScoreOptions, weights: 
         contract = feed.split("/")[0]
         for category in options.tags.get(feed, options.tags.get(contract, ())):
             members.setdefault(category, []).append(feed)
-    return [{"category": c, "feeds": fs, "ranking": _sub_ranking(store, tuple(fs), options, weights, start)}
+    return [{"category": c, "feeds": fs, "ranking": _sub_ranking(store, replace(scope, feeds=tuple(fs)), weights)}
             for c, fs in sorted(members.items())]
 
 

@@ -11,7 +11,8 @@ import pytest
 from web3 import Web3
 
 from ocr_client.cli import main
-from ocr_client.reputation.metrics import REPORT_KEY_BITS, observation_join
+from ocr_client.reputation import ranking
+from ocr_client.reputation.metrics import REPORT_KEY_BITS, Scope, build_scope, observation_join
 from ocr_client.reputation.ranking import ScoreOptions, score
 from ocr_client.reputation.store import Store
 from ocr_client.testing import LocalFeed
@@ -122,6 +123,30 @@ def test_a_store_whose_round_ids_are_too_wide_for_report_keys_scores_the_same(fe
     paired, join = score_with_join()
     assert join == observation_join(False)
     assert paired == keyed
+
+
+def test_the_recent_part_starts_where_the_newest_times_say_when_there_is_no_window(feed_with_liar: LocalFeed,
+                                                                                ocr_anvil: object, db: Path) -> None:
+    """A score finds each feed's R-th newest report with its newest time (Scope.cutoffs) and, with no
+    window, builds the recent part from it instead of finding it again: the same reports either way."""
+    index(ocr_anvil.rpc_url, [feed_with_liar.address], db)  # type: ignore[attr-defined]
+    store = Store.open(db)
+    try:
+        feed = feed_with_liar.address.lower()
+        ((block, log),) = store.query("SELECT block_number, log_index FROM reports ORDER BY block_number DESC, "
+                                      "log_index DESC LIMIT 1 OFFSET 4")
+        recent_rows = "SELECT report_row FROM s_report_rows WHERE in_recent ORDER BY report_row"
+        score(store, ScoreOptions())  # the scope's operator table, which its views read
+        build_scope(store, Scope((feed,), recent=5))
+        found = store.query(recent_rows)
+        _, cutoffs = ranking._newest(store, 5)
+        assert cutoffs == ((feed, block, log),)
+        build_scope(store, Scope((feed,), recent=5, cutoffs=cutoffs))
+        assert store.query(recent_rows) == found and len(found) == 5
+        build_scope(store, Scope((feed,), recent=5, cutoffs=((feed, 0, 0),)))  # the cutoff is what decides
+        assert len(store.query(recent_rows)) == REPORTS
+    finally:
+        store.close()
 
 
 @pytest.mark.slow
