@@ -403,11 +403,13 @@ Values = dict[str, dict[str, MetricValue]]
 @dataclass(frozen=True)
 class Computed:
     """One part's entities (every oracle listed by a config of a report in it, even one never
-    included), their values (entity -> metric -> value) and their addresses."""
+    included), their values (entity -> metric -> value), their addresses and the operator of the
+    first address (None: undeclared)."""
 
     entities: list[str]
     values: Values
     addresses: dict[str, list[str]]
+    operators: dict[str, str | None]
 
 
 def _signable(column: str) -> str:
@@ -450,7 +452,8 @@ def counted_ctes(join: str) -> str:
             SELECT p.part, r.config_key, s.oracle, sum(r.w) AS w
             FROM signers s JOIN s_report_rows r ON r.feed = s.feed AND r.round_id = s.round_id
             JOIN s_parts p ON {_member('r')} GROUP BY ALL)
-        SELECT c.part, coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, g.config_digest,
+        SELECT c.part, coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, op.operator,
+               g.config_digest,
                {_signable('k.format')} AS signable, c.reports AS expected_n, c.w AS expected_w,
                coalesce(i.n, 0) AS included_n, coalesce(i.w, 0) AS included_w,
                CASE WHEN {_signable('k.format')} THEN coalesce(s.w, 0) END AS signed_w
@@ -476,8 +479,9 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Comp
     # metrics sharing an aggregate compute it once: (source, sql) -> its column in the row
     column: dict[tuple[str, str], int] = {}
     ctes = [counted_ctes(store.scope_join),
-            "entities AS (SELECT part, entity, list(address ORDER BY address) AS addresses FROM s_slots GROUP BY part, entity)"]
-    selected = ["e.part", "e.entity", "e.addresses"]
+            "entities AS (SELECT part, entity, list(address ORDER BY address) AS addresses, "
+            "list(operator ORDER BY address)[1] AS operator FROM s_slots GROUP BY part, entity)"]
+    selected = ["e.part", "e.entity", "e.addresses", "e.operator"]
     joins = []
     for i, (source, group) in enumerate(by_source.items()):
         sqls = list(dict.fromkeys(m.sql for m in group))
@@ -496,9 +500,10 @@ def compute(store: Store, metrics: Sequence[Metric] = METRICS) -> dict[str, Comp
     raw: dict[tuple[str, str], dict[str, object]] = {}
     for row in rows:
         part, entity = str(row[0]), str(row[1])
-        done = out.setdefault(part, Computed([], {}, {}))
+        done = out.setdefault(part, Computed([], {}, {}, {}))
         done.entities.append(entity)
         done.addresses[entity] = [str(a) for a in row[2]]
+        done.operators[entity] = None if row[3] is None else str(row[3])
         values: dict[str, MetricValue] = {m.name: None for m in metrics}
         done.values[entity] = values
         for source, group in by_source.items():

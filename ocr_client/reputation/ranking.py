@@ -44,7 +44,7 @@ from ocr_client.reputation.metrics import (
 )
 from ocr_client.reputation.schema import SCHEMA_VERSION
 from ocr_client.reputation.store import Store
-from ocr_client.reputation.sybil import PairEvidence, PairScan, common_funders
+from ocr_client.reputation.sybil import PairEvidence, PairScan, common_funders, shared_funders
 from ocr_client.reputation.weights import DEFAULT_WEIGHTS, integer_weights
 from ocr_client.reputation.window import DEFAULT_RECENT_REPORTS, PPM, Since
 
@@ -131,6 +131,7 @@ def rank_normalise(values: dict[str, MetricValue], direction: str) -> dict[str, 
 class _Scored:
     entities: list[str]
     addresses: dict[str, list[str]]
+    operators: dict[str, str | None]
     values: dict[str, dict[str, MetricValue]]
     scores: dict[str, int]
     weights: dict[str, int]
@@ -154,7 +155,7 @@ def _score_part(store: Store, done: Computed, weights: dict[str, int]) -> _Score
     ranked = {e: (sum(w * normalised[name][e] for name, w in usable.items()) // total if total else 0) for e in entities}
     factors = gates.gate_factors(values, tuple(usable))
     scores = {e: ranked[e] * factors[e] // PPM for e in entities}
-    return _Scored(entities, done.addresses, values, scores, usable)
+    return _Scored(entities, done.addresses, done.operators, values, scores, usable)
 
 
 #: (block, log index) packed into one BIGINT for the newest-reports heap (a struct's heap cost twice
@@ -234,21 +235,21 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
                               f"(since {start}, newest report at {latest}): widen --since")
         recent = parts.get(RECENT)
         flagged, _ = pair_scan.result() if pair_scan is not None else ([], [])
+        funded = pair_scan.funders() if pair_scan is not None else shared_funders(store.con)
     history = (min(f.first_time for f in info.values()), max(f.last_time for f in info.values()),
                sum(f.reports for f in info.values()))
-    oracles = _rank(store, lifetime, recent, flagged, history)
+    oracles = _rank(lifetime, recent, flagged, funded, history)
     feed_rows = _feed_rows(store, feeds, options, weights, scope, oracles, info)
     categories = _categories(store, feeds, options, weights, scope)
     method = _method(options, weights_dec, lifetime.weights, start, latest)
     return ScoreResult(method, feed_rows, oracles, categories, flagged)
 
 
-def _rank(store: Store, lifetime: _Scored, recent: _Scored | None, pairs: list[PairEvidence],
+def _rank(lifetime: _Scored, recent: _Scored | None, pairs: list[PairEvidence], shared: dict[str, list[str]],
           history: tuple[int, int, int]) -> list[OracleScore]:
-    operators = {str(a): str(o) for a, o in store.query("SELECT address, operator FROM s_ops")}
     scores = list(lifetime.scores.values())
     stakes = [v for e in lifetime.entities if isinstance(v := lifetime.values[e].get("stake"), int | float)]
-    funders = common_funders(store, [a for e in lifetime.entities for a in lifetime.addresses[e]])
+    funders = common_funders(shared, [a for e in lifetime.entities for a in lifetime.addresses[e]])
     rows = []
     for e in lifetime.entities:
         life = lifetime.scores[e]
@@ -275,7 +276,7 @@ def _rank(store: Store, lifetime: _Scored, recent: _Scored | None, pairs: list[P
                 flags.append({"kind": "common-funder", "funder": to_checksum_address(funder),
                               "with": [to_checksum_address(a) for a in funded if a not in addresses],
                               "reason": f"first funded by {funder}, as were {len(funded) - len(mine)} other oracle(s)"})
-        operator = operators.get(addresses[0]) if addresses else None
+        operator = lifetime.operators[e]
         name = to_checksum_address(addresses[0]) if addresses else e
         rows.append((final, life, now, e, name, operator, flags))
     tie = {e: lifetime.values[e].get(TIE_BREAKER) for e in lifetime.entities}

@@ -76,16 +76,23 @@ Pairs = tuple[list[PairEvidence], list[PairEvidence]]
 
 
 class PairScan:
-    """:func:`suspicious_pairs` of a scope on its own cursor and thread, started at once; ``result()``
-    waits for it. Leaving the ``with`` block waits too, so the cursor never outlives the store."""
+    """:func:`suspicious_pairs` of a scope (and then :func:`shared_funders`) on its own cursor and
+    thread, started at once; ``result()`` and ``funders()`` wait for them. Leaving the ``with``
+    block waits too, so the cursor never outlives the store."""
 
     def __init__(self, store: Store, scope: Scope) -> None:
         self._cursor = store.con.cursor()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sybil")
         self._future = self._pool.submit(suspicious_pairs, self._cursor, scope)
+        # the funders too: another read of stored rows only, off the scoring's thread
+        self._funders = self._pool.submit(shared_funders, self._cursor)
 
     def result(self) -> Pairs:
         return self._future.result()
+
+    def funders(self) -> dict[str, list[str]]:
+        """:func:`shared_funders`, read on the scan's cursor after the pairs."""
+        return self._funders.result()
 
     def __enter__(self) -> PairScan:
         return self
@@ -249,13 +256,19 @@ def _correlations(x: np.ndarray[Any, Any], known: np.ndarray[Any, Any]) -> list[
     return [[float(r[a, b]) if ok[a, b] else None for b in range(len(n))] for a in range(len(n))]
 
 
-def common_funders(store: Store, addresses: list[str]) -> dict[str, list[str]]:
-    """funder -> the scored addresses whose first incoming transfer came from it (two or more)."""
-    if not addresses:
-        return {}
-    rows = store.query("SELECT funder, address FROM funders WHERE funder IS NOT NULL AND address IN "
-                       "(SELECT unnest(?)) ORDER BY funder, address", [addresses])
+def shared_funders(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """funder -> every stored address whose first incoming transfer came from it, for the funders of
+    two or more (in address order): what :func:`common_funders` narrows to the scored oracles."""
+    rows = con.execute("SELECT funder, address FROM funders WHERE funder IN (SELECT funder FROM funders "
+                       "WHERE funder IS NOT NULL GROUP BY funder HAVING count(*) >= 2) ORDER BY funder, address").fetchall()
     groups: dict[str, list[str]] = {}
     for funder, address in rows:
         groups.setdefault(str(funder), []).append(str(address))
-    return {f: a for f, a in groups.items() if len(a) >= 2}
+    return groups
+
+
+def common_funders(funded: dict[str, list[str]], addresses: list[str]) -> dict[str, list[str]]:
+    """funder -> the scored addresses whose first incoming transfer came from it (two or more)."""
+    scored = set(addresses)
+    mine = {f: [a for a in group if a in scored] for f, group in funded.items()}
+    return {f: group for f, group in mine.items() if len(group) >= 2}

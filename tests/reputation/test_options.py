@@ -197,9 +197,10 @@ def test_transmitters_first_funded_by_one_address_are_flagged(ocr_web3: Web3, oc
         send_transaction(ocr_web3, patron, address, b"", value=10**17)
     assert main(["reputation", "index", "--rpc-url", ocr_anvil.rpc_url, "--feed", local.address,  # type: ignore[attr-defined]
                  "--db", str(db), "--funders"]) == 0
-    flags = {o.oracle: [f for f in o.flags if f["kind"] == "common-funder"] for o in scored(db).oracles}
-    assert {a for a, f in flags.items() if f} == set(shared)
-    assert flags[shared[0]][0]["funder"] == patron.address and flags[shared[0]][0]["with"] == [shared[1]]
+    for sybil in (True, False):  # the funders are read beside the pair analysis, or alone without it
+        flags = {o.oracle: [f for f in o.flags if f["kind"] == "common-funder"] for o in scored(db, sybil=sybil).oracles}
+        assert {a for a, f in flags.items() if f} == set(shared)
+        assert flags[shared[0]][0]["funder"] == patron.address and flags[shared[0]][0]["with"] == [shared[1]]
 
 
 def test_ctrl_c_inside_a_duckdb_statement_ends_the_command_as_an_interrupt() -> None:
