@@ -160,10 +160,34 @@ def _in_list(column: str, values: Sequence[str]) -> str:
     return f"{column} IN ({', '.join(_quoted(v) for v in values)})"
 
 
-def recent_cutoff_sql(recent: int) -> str:
+def _recent_cutoff_sql(recent: int) -> str:
     """An aggregate over reports: the (block, log index) of the R-th newest, where a feed's recent
-    part starts (its oldest when it has fewer): a top-R heap rather than a window's sort of every report."""
+    part starts (its oldest when it has fewer): a top-R heap rather than a window's sort of every
+    report. (:func:`newest_reports` finds the same over all of a feed's reports, packed.)"""
     return f"list_min(max((block_number, log_index), {int(recent)}))"
+
+
+#: (block, log index) packed into one BIGINT for :func:`newest_reports`' heap (a struct's heap cost
+#: twice as much): exact while log indices stay below 2^LOG_BITS and blocks below 2^(63 - LOG_BITS).
+LOG_BITS: Final[int] = 24
+
+
+def newest_reports(store: Store, recent: int | None) -> tuple[dict[str, int], tuple[tuple[str, int, int], ...]]:
+    """Every feed with reports -> the block time of its newest, in feed order; and, given ``recent``,
+    each feed's (block, log index) where its last ``recent`` reports start (:attr:`Scope.cutoffs`),
+    from the same pass over the stored reports (none where a block or log index is too large to pack)."""
+    block_limit, log_limit = 2 ** (63 - LOG_BITS), 2**LOG_BITS
+    # clamped into range so that no row can overflow; a clamped value makes the cutoffs unused
+    packed = f"(least(r.block_number, {block_limit - 1}) << {LOG_BITS}) + least(r.log_index, {log_limit - 1})"
+    cutoff = ("" if recent is None else f", list_min(max({packed}, {int(recent)})), max(r.block_number) < {block_limit} "
+              f"AND max(r.log_index) < {log_limit} AND min(r.log_index) >= 0")
+    rows = store.query(f"SELECT r.feed, max(b.timestamp){cutoff} FROM reports r JOIN blocks b ON b.number = r.block_number "
+                       "GROUP BY r.feed ORDER BY r.feed")
+    newest = {str(r[0]): int(r[1]) for r in rows}
+    if recent is None or not all(r[3] for r in rows):
+        return newest, ()
+    mask = log_limit - 1
+    return newest, tuple((str(f), int(c) >> LOG_BITS, int(c) & mask) for f, _, c, _ in rows)
 
 
 def formats_with(capability: str) -> list[str]:
@@ -253,7 +277,7 @@ def build_scope(store: Store, scope: Scope) -> dict[str, ScopeFeed]:
         in_recent = f"(r.block_number, r.log_index) >= CASE r.feed {cases} END"
     elif scope.recent is not None:
         in_recent = "(r.block_number, r.log_index) >= cut.cutoff"
-        cutoffs = (f"cut AS (SELECT feed, {recent_cutoff_sql(scope.recent)} AS cutoff "
+        cutoffs = (f"cut AS (SELECT feed, {_recent_cutoff_sql(scope.recent)} AS cutoff "
                    f"FROM scoped GROUP BY feed),")
     parts = [LIFETIME] if scope.recent is None else [LIFETIME, RECENT]
     # the parts, each with the window's bounds (NULL: open), which the views over transactions read

@@ -41,6 +41,7 @@ from ocr_client.reputation.metrics import (
     available,
     build_scope,
     compute,
+    newest_reports,
 )
 from ocr_client.reputation.schema import SCHEMA_VERSION
 from ocr_client.reputation.store import Store
@@ -158,33 +159,6 @@ def _score_part(store: Store, done: Computed, weights: dict[str, int]) -> _Score
     return _Scored(entities, done.addresses, done.operators, values, scores, usable)
 
 
-#: (block, log index) packed into one BIGINT for the newest-reports heap (a struct's heap cost twice
-#: as much): exact while log indices stay below 2^LOG_BITS and blocks below 2^(63 - LOG_BITS).
-LOG_BITS: Final[int] = 24
-
-
-def _newest(store: Store, recent: int | None) -> tuple[dict[str, int], tuple[tuple[str, int, int], ...]]:
-    """Every feed with reports -> the block time of its newest, in feed order; and, given ``recent``,
-    each feed's (block, log index) where its last ``recent`` reports start (metrics.Scope.cutoffs),
-    from the same pass over the stored reports (none where a block or log index is too large to pack)."""
-    if recent is None:
-        rows = store.query("SELECT r.feed, max(b.timestamp) FROM reports r JOIN blocks b ON b.number = r.block_number "
-                           "GROUP BY r.feed ORDER BY r.feed")
-        return {str(f): int(t) for f, t in rows}, ()
-    block_limit, log_limit = 2 ** (63 - LOG_BITS), 2**LOG_BITS
-    # clamped into range so that no row can overflow; a clamped value makes the cutoffs unused
-    packed = f"(least(r.block_number, {block_limit - 1}) << {LOG_BITS}) + least(r.log_index, {log_limit - 1})"
-    rows = store.query(
-        f"SELECT r.feed, max(b.timestamp), list_min(max({packed}, {int(recent)})), "
-        f"max(r.block_number) < {block_limit} AND max(r.log_index) < {log_limit} AND min(r.log_index) >= 0 "
-        "FROM reports r JOIN blocks b ON b.number = r.block_number GROUP BY r.feed ORDER BY r.feed")
-    newest = {str(f): int(t) for f, t, _, _ in rows}
-    if not all(packable for _, _, _, packable in rows):
-        return newest, ()
-    mask = 2**LOG_BITS - 1
-    return newest, tuple((str(f), int(c) >> LOG_BITS, int(c) & mask) for f, _, c, _ in rows)
-
-
 def _chosen(store: Store, indexed: dict[str, int], wanted: Sequence[str]) -> list[str]:
     """Every indexed feed, or those named (an address means all of that contract's feeds)."""
     feeds = list(indexed)
@@ -219,7 +193,7 @@ def score(store: Store, options: ScoreOptions = ScoreOptions()) -> ScoreResult:
     weights = integer_weights(weights_dec)
     _operators_table(store, options.operators)
     # with no window, the recent part starts at each feed's R-th newest report (found here, in passing)
-    newest, cutoffs = _newest(store, None if options.since else options.recent)
+    newest, cutoffs = newest_reports(store, None if options.since else options.recent)
     feeds = _chosen(store, newest, options.feeds)
     if not feeds:
         raise NoDataError(f"{store.path} holds no reports yet: index a feed first")

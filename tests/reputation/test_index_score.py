@@ -11,8 +11,7 @@ import pytest
 from web3 import Web3
 
 from ocr_client.cli import main
-from ocr_client.reputation import ranking
-from ocr_client.reputation.metrics import REPORT_KEY_BITS, Scope, build_scope, observation_join
+from ocr_client.reputation.metrics import REPORT_KEY_BITS, Scope, build_scope, newest_reports, observation_join
 from ocr_client.reputation.ranking import ScoreOptions, score
 from ocr_client.reputation.store import Store
 from ocr_client.testing import LocalFeed
@@ -139,7 +138,7 @@ def test_the_recent_part_starts_where_the_newest_times_say_when_there_is_no_wind
         score(store, ScoreOptions())  # the scope's operator table, which its views read
         build_scope(store, Scope((feed,), recent=5))
         found = store.query(recent_rows)
-        _, cutoffs = ranking._newest(store, 5)
+        _, cutoffs = newest_reports(store, 5)
         assert cutoffs == ((feed, block, log),)
         build_scope(store, Scope((feed,), recent=5, cutoffs=cutoffs))
         assert store.query(recent_rows) == found and len(found) == 5
