@@ -378,31 +378,43 @@ def indexing(reader: ChainReader, path: str | Path, targets: Sequence[Target], o
 class _CommitUnit:
     """Stored chunks not yet committed: each chunk's rows and cursor go in whole, and the
     transaction commits every COMMIT_S seconds or COMMIT_ROWS rows, and when the run ends, however
-    it ends (every chunk written is complete). A failed write rolls back the chunks since the last commit."""
+    it ends (every chunk written is complete). A failed write rolls back the chunks since the last commit.
+
+    The chunks' block and report rows are staged (:meth:`Store.stage_batch`) and the cursor kept
+    here: both are written once, just before the commit, as nothing reads them before it (the
+    cursor's update alone cost 2-3 ms a chunk)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.opened: float | None = None
         self.rows = 0
+        #: (contract, next block, tip block, tip hash) of the last chunk staged
+        self.cursor: tuple[str, int, int, str | None] | None = None
 
     def write(self, batch: Batch, contract: str, stop: int, tip_hash: str | None) -> None:
         if self.opened is None:
             self.store.begin()
             self.opened, self.rows = time.monotonic(), 0
         try:
-            self.store.write_batch(batch)
-            self.store.set_cursor(contract, stop + 1, stop, tip_hash)
+            self.store.stage_batch(batch)
         except BaseException:
-            self.opened = None
+            self.opened, self.cursor = None, None
             self.store.rollback()
             raise
+        self.cursor = (contract, stop + 1, stop, tip_hash)
         self.rows += batch.row_count
         if self.rows >= COMMIT_ROWS or time.monotonic() - self.opened >= COMMIT_S:
             self._commit()
 
     def _commit(self) -> None:
-        self.opened = None
-        self.store.commit()
+        cursor, self.opened, self.cursor = self.cursor, None, None
+        try:
+            if cursor is not None:
+                self.store.set_cursor(*cursor)
+        except BaseException:
+            self.store.rollback()
+            raise
+        self.store.commit()  # inserts the staged rows first (and rolls back if they fail)
 
     def __enter__(self) -> _CommitUnit:
         return self

@@ -92,6 +92,9 @@ class Store:
         #: the highest stored block number (read at the first write): a batch of newer blocks needs
         #: no delete before its insert
         self._top_block: int | None = None
+        #: rows held by :meth:`stage_batch` until the commit (see there)
+        self._staged_blocks: dict[int, tuple[str, int | None]] = {}
+        self._staged_reports: list[dict[str, Any]] = []
         self._load_keys()
 
     def _load_keys(self) -> None:
@@ -177,9 +180,16 @@ class Store:
         self.con.execute("BEGIN")
 
     def commit(self) -> None:
+        """Insert the staged rows, then commit (a failed insert rolls the transaction back)."""
+        try:
+            self.flush_staged()
+        except BaseException:
+            self.rollback()
+            raise
         self.con.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._staged_blocks, self._staged_reports = {}, []
         self.con.execute("ROLLBACK")
         self._load_keys()
         self._top_block = None
@@ -191,27 +201,48 @@ class Store:
 
     def write_batch(self, batch: Batch) -> None:
         """Insert every row of the batch (call inside :meth:`transaction`)."""
+        self.stage_batch(batch)
+        self.flush_staged()
+
+    def stage_batch(self, batch: Batch) -> None:
+        """Insert the batch's rows but its block rows and its report columns, which wait for
+        :meth:`flush_staged` (the commit calls it; a rollback drops them) and then go in as one
+        statement per table for all the batches staged: a statement costs 1-3 ms whatever its size,
+        so the chunks of a transaction share two. Until then the store's reads do not see them."""
         new_configs = [r for r in batch.configs if not self._has_config(r[0], r[1])]
         digests = {(r[0], r[1]) for r in new_configs}
         self._insert("configs", new_configs)
         self._insert("config_oracles", [r for r in batch.config_oracles if (r[0], r[1]) in digests])
-        if batch.blocks:
-            rows = sorted((n, h, t) for n, (h, t) in batch.blocks.items())
-            if self._top_block is None:
-                self._top_block = self._stored_top_block()
-            if rows[0][0] <= self._top_block:  # a block seen again (its config history, a re-indexed range)
-                self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?::BIGINT[]))", [[r[0] for r in rows]])
-            self._insert_small("blocks", rows)
-            self._top_block = max(self._top_block, rows[-1][0])
-        self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
-        for columns in batch.report_blocks:
-            self._insert_shared("reports", columns)
+        self._staged_blocks.update(batch.blocks)
+        if batch.reports:  # row-form reports keep their place before the column-form ones
+            self._flush_reports()
+            self._insert("reports", [_clamp_value(r, 7) for r in batch.reports])
+        self._staged_reports.extend(batch.report_blocks)
         derive_pending(batch)
         self._insert_observations(batch.observation_blocks, batch.observations)
         self._insert("signers", batch.signers)
         self._insert("receipts", batch.receipts)
         self._insert("stakes", batch.stakes)
         self._insert("alerts", batch.alerts)
+
+    def flush_staged(self) -> None:
+        """Insert the rows :meth:`stage_batch` held: the blocks, then the reports."""
+        if self._staged_blocks:
+            rows = sorted((n, h, t) for n, (h, t) in self._staged_blocks.items())
+            self._staged_blocks = {}
+            if self._top_block is None:
+                self._top_block = self._stored_top_block()
+            if rows[0][0] <= self._top_block:  # a block seen again (its config history, a re-indexed range)
+                self.con.execute("DELETE FROM blocks WHERE number IN (SELECT unnest(?::BIGINT[]))", [[r[0] for r in rows]])
+            self._insert_small("blocks", rows)
+            self._top_block = max(self._top_block, rows[-1][0])
+        self._flush_reports()
+
+    def _flush_reports(self) -> None:
+        if self._staged_reports:
+            columns = merged_columns(self._staged_reports)
+            self._staged_reports = []
+            self._insert_shared("reports", columns)
 
     def _has_config(self, contract: str, digest: str) -> bool:
         return self.con.execute("SELECT 1 FROM configs WHERE contract = ? AND config_digest = ?",
@@ -447,6 +478,35 @@ SMALL_INSERT: Final[int] = 200
 
 INT64_MIN: Final[int] = -(2**63)
 INT64_MAX: Final[int] = 2**63 - 1
+
+
+def merged_columns(blocks: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Column blocks of one table (the forms :meth:`Store._insert_shared` takes) as one block, in
+    order: a string shared by every block stays one string, strings named by index get one list of
+    names, arrays are joined (masked ones keep their masks)."""
+    if len(blocks) == 1:
+        return dict(blocks[0])
+    sizes = [len(next(c for c in b.values() if not isinstance(c, (str, tuple)))) for b in blocks]
+    merged: dict[str, Any] = {}
+    for name in blocks[0]:
+        parts = [b[name] for b in blocks]
+        if all(isinstance(p, str) for p in parts) and len(set(parts)) == 1:
+            merged[name] = parts[0]
+        elif all(isinstance(p, (str, tuple)) for p in parts):
+            names: dict[str, int] = {}
+            indices = []
+            for part, size in zip(parts, sizes, strict=True):
+                own, index = ([part], np.zeros(size, dtype=np.int32)) if isinstance(part, str) else part
+                lookup = np.array([names.setdefault(n, len(names)) for n in own], dtype=np.int32)
+                indices.append(lookup[index])
+            merged[name] = (list(names), np.concatenate(indices))
+        elif any(isinstance(p, (str, tuple)) for p in parts):
+            raise TypeError(f"column {name} mixes shared strings and arrays")
+        elif any(isinstance(p, np.ma.MaskedArray) for p in parts):
+            merged[name] = np.ma.concatenate(parts)  # type: ignore[no-untyped-call]
+        else:
+            merged[name] = np.concatenate(parts)
+    return merged
 
 
 def _as_columns(table: str, rows: Sequence[Row]) -> dict[str, Any] | None:
