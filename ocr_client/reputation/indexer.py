@@ -9,7 +9,8 @@
 Resumable and idempotent: a contract's cursor (next block) moves in the same transaction as the
 chunks' rows. Chunks are committed together, at least every COMMIT_S seconds (a commit costs
 about as much as storing 50,000 rows, and DuckDB writes a large transaction's rows straight to the
-file instead of through its log); a fetch that fails commits the chunks stored before it, so a
+file instead of through its log; the chunks' block and report rows and the cursor wait for the
+commit, which writes them in one statement each); a fetch that fails commits the chunks stored before it, so a
 run that dies loses at most the chunk it was fetching, and a second run starts where the first
 stopped. Reorg-safe: the hash of the last indexed block (the tip) is stored; each
 run and each --follow poll compares it with the chain, and on a mismatch walks down the stored
