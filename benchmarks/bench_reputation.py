@@ -7,7 +7,8 @@ Writes real transmissions: the committee's t-of-n shares are combined into the g
 (the same signature the partials would combine to; the contract verifies each report with its
 pairing), the transmitter is impersonated so anvil needs no local ECDSA signing, and automine is
 off so one block carries --per-block transmissions (a batch of eth_sendTransaction, then evm_mine).
-Each size gets its own feed; every figure is the median of --repeat runs. docs/reputation.md quotes the results.
+Each size gets its own feed; every figure is the median of --repeat runs (scores: three per run),
+the floor, the index and the scores timed in turns. docs/reputation.md quotes the results.
 """
 
 from __future__ import annotations
@@ -114,24 +115,18 @@ def write_transmissions(url: str, w3: Web3, local: LocalFeed, count: int, per_bl
     return time.perf_counter() - start
 
 
+#: Timed scores in each round, after one untimed score (a fresh connection creates its views first).
+SCORES_PER_ROUND = 3
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
 def median_time(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def alternating_medians(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """The medians of ``repeat`` runs of each, run in turns."""
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for fn, out in zip((first, second), times, strict=True):
-            t = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - t)
-    return statistics.median(times[0]), statistics.median(times[1])
+    return statistics.median(timed(fn) for _ in range(repeat))
 
 
 def measure(url: str, w3: Web3, local: LocalFeed, reports: int, repeat: int, workdir: Path) -> dict[str, Any]:
@@ -150,22 +145,37 @@ def measure(url: str, w3: Web3, local: LocalFeed, reports: int, repeat: int, wor
             start = stop + 1
         return got
 
+    db = workdir / f"bench-{reports}.duckdb"
+
     def index_once() -> None:
-        db = workdir / f"bench-{reports}.duckdb"
         db.unlink(missing_ok=True)
         targets = resolve_feeds(reader, [local.address], build_formats())
         with indexing(reader, db, targets, IndexOptions()) as indexer:  # as `ocr reputation index` does
             indexer.run(targets)
 
-    # the floor and the index alternate, so a machine that slows down for a while slows both
-    fetch_s, index_s = alternating_medians(raw_fetch, index_once, repeat)
-    store = Store.open(workdir / f"bench-{reports}.duckdb")
+    def scores_of_index() -> list[float]:
+        store = Store.open(db)
+        try:
+            counted = store.query("SELECT count(*) FROM reports")[0][0]
+            assert counted == reports, (counted, reports)
+            score(store, ScoreOptions())
+            return [timed(lambda: score(store, ScoreOptions())) for _ in range(SCORES_PER_ROUND)]
+        finally:
+            store.close()
+
+    # Each round times the floor, an index, and scores of that index, so a machine that slows down
+    # for a while slows all three alike (a score is a fifth of an index: three per round, so that a
+    # short slow spell moves its median less).
+    fetch_times: list[float] = []
+    index_times: list[float] = []
+    score_times: list[float] = []
+    for _ in range(repeat):
+        fetch_times.append(timed(raw_fetch))
+        index_times.append(timed(index_once))
+        score_times.extend(scores_of_index())
+    fetch_s, index_s, score_s = (statistics.median(t) for t in (fetch_times, index_times, score_times))
+    store = Store.open(db)
     try:
-        counted = store.query("SELECT count(*) FROM reports")[0][0]
-        assert counted == reports, (counted, reports)
-        # a score is cheap (a fifth of an index): three times the runs, so a short slow spell of
-        # the machine moves its median less
-        score_s = median_time(lambda: score(store, ScoreOptions()), 3 * repeat)
         top = score(store, ScoreOptions())
     finally:
         store.close()
