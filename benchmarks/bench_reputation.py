@@ -7,7 +7,7 @@ Writes real transmissions: the committee's t-of-n shares are combined into the g
 (the same signature the partials would combine to; the contract verifies each report with its
 pairing), the transmitter is impersonated so anvil needs no local ECDSA signing, and automine is
 off so one block carries --per-block transmissions (a batch of eth_sendTransaction, then evm_mine).
-Each size gets its own feed; every figure is the median of --repeat runs (scores: three per run),
+Each size gets its own feed; every figure is the median of --repeat rounds (scores: three per round),
 the floor, the index and the scores timed in turns. docs/reputation.md quotes the results.
 """
 
@@ -242,7 +242,7 @@ def main() -> None:
     parser.add_argument("--reports", default="1000,10000", help="comma-separated report counts (one feed each)")
     parser.add_argument("--nodes", type=int, default=31)
     parser.add_argument("--per-block", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=7, help="runs per figure (their median)")
+    parser.add_argument("--repeat", type=int, default=11, help="rounds per figure (their median)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.reports.split(",")]
