@@ -468,8 +468,10 @@ def counted_ctes(join: str) -> str:
         FROM parted c JOIN s_entities e USING (oracle_key) WHERE c.config_key IS NOT NULL),
     s_slots AS MATERIALIZED (
         WITH per_config AS (
-            SELECT p.part, r.config_key, count(*) AS reports, sum(r.w) AS w
-            FROM s_report_rows r JOIN s_parts p ON {_member('r')} GROUP BY p.part, r.config_key),
+            SELECT c.*, g.contract, g.config_digest, {_signable('k.format')} AS signable
+            FROM (SELECT p.part, r.config_key, count(*) AS reports, sum(r.w) AS w
+                  FROM s_report_rows r JOIN s_parts p ON {_member('r')} GROUP BY p.part, r.config_key) c
+            JOIN configs g ON g.rowid = c.config_key JOIN contracts k ON k.contract = g.contract),
         included AS (
             SELECT part, config_key, oracle, sum(n) AS n, sum(w) AS w FROM s_included GROUP BY ALL),
         signed AS (
@@ -477,12 +479,11 @@ def counted_ctes(join: str) -> str:
             FROM signers s JOIN s_report_rows r ON r.feed = s.feed AND r.round_id = s.round_id
             JOIN s_parts p ON {_member('r')} GROUP BY ALL)
         SELECT c.part, coalesce(op.operator, co.transmitter) AS entity, co.transmitter AS address, op.operator,
-               g.config_digest,
-               {_signable('k.format')} AS signable, c.reports AS expected_n, c.w AS expected_w,
+               c.config_digest, c.signable, c.reports AS expected_n, c.w AS expected_w,
                coalesce(i.n, 0) AS included_n, coalesce(i.w, 0) AS included_w,
-               CASE WHEN {_signable('k.format')} THEN coalesce(s.w, 0) END AS signed_w
-        FROM per_config c JOIN configs g ON g.rowid = c.config_key JOIN contracts k ON k.contract = g.contract
-        JOIN config_oracles co ON co.contract = g.contract AND co.config_digest = g.config_digest
+               CASE WHEN c.signable THEN coalesce(s.w, 0) END AS signed_w
+        FROM per_config c
+        JOIN config_oracles co ON co.contract = c.contract AND co.config_digest = c.config_digest
         LEFT JOIN included i ON i.part = c.part AND i.config_key = c.config_key AND i.oracle = co.transmitter
         LEFT JOIN signed s ON s.part = c.part AND s.config_key = c.config_key AND s.oracle = co.transmitter
         LEFT JOIN s_ops op ON op.address = co.transmitter),
